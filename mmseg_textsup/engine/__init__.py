@@ -1,0 +1,3 @@
+from .hooks import ExportClipHook
+
+__all__ = ['ExportClipHook']

@@ -1,0 +1,3 @@
+from .export_clip_hook import ExportClipHook
+
+__all__ = ['ExportClipHook']

@@ -1,0 +1,3 @@
+from .open_clip_vision import OpenCLIPVision
+
+__all__ = ['OpenCLIPVision']

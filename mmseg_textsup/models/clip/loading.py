@@ -1,0 +1,191 @@
+"""Build open_clip towers and load CLIP weights from a tag or a local file.
+
+The plugin never vendors CLIP: architectures, tokenizers and weights come from open_clip.
+Weights are chosen by ``(model_name, pretrained)`` where ``pretrained`` is ``None``
+(random initialisation, nothing touches the network), an open_clip tag such as
+``'openai'`` or ``'laion2b_s34b_b88k'`` (downloaded into open_clip's cache), or a local
+file (an OpenAI TorchScript ``.pt``, an open_clip state dict ``.pt/.pth/.bin`` or a
+``.safetensors`` file).
+"""
+import logging
+import os
+import os.path as osp
+import zipfile
+from typing import Dict, Optional, Tuple
+
+import open_clip
+import torch
+from open_clip import factory as open_clip_factory
+from open_clip.model import _build_text_tower, _build_vision_tower
+
+logger = logging.getLogger(__name__)
+
+_CONFIG_DIR = osp.join(osp.dirname(__file__), 'model_configs')
+open_clip.add_model_config(_CONFIG_DIR)
+
+#: Tiny architectures shipped with the package (registered into open_clip at import).
+TINY_MODELS = tuple(sorted(f[:-5] for f in os.listdir(_CONFIG_DIR) if f.endswith('.json')))
+
+
+def get_clip_config(model_name: str) -> dict:
+    """Return open_clip's architecture config, or raise naming the known architectures."""
+    cfg = open_clip.get_model_config(model_name)
+    if cfg is None:
+        known = ', '.join(open_clip.list_models())
+        raise ValueError(f'Unknown open_clip architecture {model_name!r}. Known: {known}')
+    return cfg
+
+
+def uses_quick_gelu(model_name: str, pretrained: Optional[str], quick_gelu: Optional[bool]) -> bool:
+    """Whether the towers must use QuickGELU.
+
+    OpenAI weights were trained with QuickGELU; open_clip records this in the pretrained
+    config of each tag (and in ``-quickgelu`` architecture names). An explicit
+    ``quick_gelu`` wins.
+    """
+    if quick_gelu is not None:
+        return quick_gelu
+    cfg = get_clip_config(model_name)
+    if cfg.get('quick_gelu', False):
+        return True
+    if pretrained and not _is_local_path(pretrained):
+        return bool(open_clip.get_pretrained_cfg(model_name, pretrained).get('quick_gelu', False))
+    return False
+
+
+def build_towers(model_name: str,
+                 vision: bool = True,
+                 text: bool = True,
+                 quick_gelu: bool = False) -> Tuple[Optional[torch.nn.Module], Optional[torch.nn.Module]]:
+    """Build the randomly initialised vision and/or text tower of an open_clip architecture."""
+    cfg = get_clip_config(model_name)
+    if cfg.get('custom_text') and cfg['text_cfg'].get('hf_model_name'):
+        raise NotImplementedError(f'{model_name!r} uses a Hugging Face text tower, which is not supported.')
+    visual = _build_vision_tower(cfg['embed_dim'], cfg['vision_cfg'], quick_gelu) if vision else None
+    txt = _build_text_tower(cfg['embed_dim'], cfg['text_cfg'], quick_gelu) if text else None
+    return visual, txt
+
+
+def _is_local_path(pretrained: str) -> bool:
+    return os.sep in pretrained or pretrained.endswith(('.pt', '.pth', '.bin', '.safetensors'))
+
+
+def _is_torchscript(path: str) -> bool:
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as zf:
+        return any(name.endswith('constants.pkl') for name in zf.namelist())
+
+
+def resolve_checkpoint(model_name: str, pretrained: str) -> str:
+    """Turn ``pretrained`` (a tag or a path) into a local checkpoint file.
+
+    Raises:
+        FileNotFoundError: a local path that does not exist.
+        ValueError: an unknown tag for ``model_name``.
+        RuntimeError: a tag whose weights cannot be downloaded (no network).
+    """
+    if _is_local_path(pretrained) or osp.isfile(pretrained):
+        if not osp.isfile(pretrained):
+            raise FileNotFoundError(f'CLIP checkpoint file not found: {pretrained}')
+        return pretrained
+    get_clip_config(model_name)
+    cfg = open_clip.get_pretrained_cfg(model_name, pretrained)
+    if not cfg:
+        tags = open_clip.list_pretrained_tags_by_model(model_name)
+        raise ValueError(f'Unknown open_clip tag {pretrained!r} for {model_name!r}. '
+                         f'Known tags: {tags or "none (no published weights)"}. '
+                         'Pass a local checkpoint path instead if you have one.')
+    try:
+        path = open_clip.download_pretrained(cfg)
+    except Exception as exc:  # network errors come in many types (urllib, requests, hf_hub)
+        raise RuntimeError(
+            f'Could not download open_clip weights {model_name}/{pretrained}: {exc}. '
+            'On a machine without internet access, download the checkpoint elsewhere '
+            '(open_clip.create_model_and_transforms(model_name, pretrained=tag) fills '
+            'the open_clip cache) and pass its local path as pretrained=...') from exc
+    if not path:
+        raise RuntimeError(f'open_clip returned no file for {model_name}/{pretrained}.')
+    return path
+
+
+def load_clip_state_dict(path: str) -> Tuple[Dict[str, torch.Tensor], bool]:
+    """Read a CLIP checkpoint into open_clip's ``CLIP`` key layout.
+
+    Returns:
+        tuple: the state dict and whether the file was an OpenAI TorchScript archive
+        (those weights need QuickGELU).
+    """
+    if _is_torchscript(path):
+        state_dict = torch.jit.load(path, map_location='cpu').state_dict()
+        for key in ('input_resolution', 'context_length', 'vocab_size'):
+            state_dict.pop(key, None)
+        return dict(state_dict), True
+    return open_clip_factory.load_state_dict(path, weights_only=True), False
+
+
+#: Where this package's models keep CLIP towers: (visual prefix, text prefix).
+_WRAPPER_PREFIXES = (
+    ('image_encoder.visual.', 'text_encoder.text.'),  # ImageTextPretrainer
+    ('backbone.visual.', 'decode_head.text_encoder.text.'),  # OpenVocabEncoderDecoder
+)
+
+
+def split_clip_state_dict(state_dict: Dict[str, torch.Tensor]) -> Tuple[dict, dict]:
+    """Split a CLIP state dict into ``(visual, text)`` tower state dicts.
+
+    Understands open_clip / OpenAI layouts (standard CLIP keeps text weights at the top
+    level, ``CustomTextCLIP`` under ``text.``) and checkpoints of this package's models.
+    """
+    for vis_prefix, txt_prefix in _WRAPPER_PREFIXES:
+        if any(k.startswith(vis_prefix) for k in state_dict):
+            visual = {k[len(vis_prefix):]: v for k, v in state_dict.items() if k.startswith(vis_prefix)}
+            text = {k[len(txt_prefix):]: v for k, v in state_dict.items() if k.startswith(txt_prefix)}
+            return visual, text
+    visual, text = {}, {}
+    for key, value in state_dict.items():
+        if key.startswith('visual.'):
+            visual[key[len('visual.'):]] = value
+        elif key.startswith('text.'):
+            text[key[len('text.'):]] = value
+        elif not key.startswith('logit_'):
+            text[key] = value
+    return visual, text
+
+
+def clip_state_dict_of(model: torch.nn.Module) -> Dict[str, torch.Tensor]:
+    """open_clip ``CLIP`` state dict of a model of this package holding CLIP towers."""
+    visual = model.image_encoder.visual if hasattr(model, 'image_encoder') else model.backbone.visual
+    text = model.text_encoder.text if hasattr(model, 'text_encoder') else model.decode_head.text_encoder.text
+    out = {f'visual.{k}': v.detach().cpu() for k, v in visual.state_dict().items()}
+    out.update({k: v.detach().cpu() for k, v in text.state_dict().items()})
+    if hasattr(model, 'logit_scale'):
+        out['logit_scale'] = model.logit_scale().detach().cpu().log()
+    return out
+
+
+def load_tower_weights(tower: torch.nn.Module, model_name: str, pretrained: str, part: str,
+                       quick_gelu: bool) -> None:
+    """Load the ``part`` ('visual' or 'text') of a CLIP checkpoint into ``tower`` (strict)."""
+    path = resolve_checkpoint(model_name, pretrained)
+    state_dict, is_openai = load_clip_state_dict(path)
+    if is_openai and not quick_gelu:
+        raise ValueError(f'{path} is an OpenAI checkpoint trained with QuickGELU: set quick_gelu=True '
+                         f'(or use pretrained="openai") for {model_name}.')
+    visual, text = split_clip_state_dict(state_dict)
+    sd = visual if part == 'visual' else text
+    check_state_dict_fits(tower, sd, f'{path} ({part} tower of {model_name})')
+    tower.load_state_dict(sd, strict=True)
+    logger.info('loaded %s tower of %s from %s', part, model_name, path)
+
+
+def check_state_dict_fits(module: torch.nn.Module, state_dict: Dict[str, torch.Tensor], source: str) -> None:
+    """Raise ``KeyError`` listing missing, unexpected and wrongly shaped keys, if any."""
+    own = module.state_dict()
+    missing = sorted(set(own) - set(state_dict))
+    unexpected = sorted(set(state_dict) - set(own))
+    shapes = sorted(f'{k}: checkpoint {tuple(state_dict[k].shape)} vs model {tuple(v.shape)}'
+                    for k, v in own.items() if k in state_dict and state_dict[k].shape != v.shape)
+    if missing or unexpected or shapes:
+        raise KeyError(f'{source} does not fit: missing keys {missing}, unexpected keys {unexpected}, '
+                       f'shape mismatches {shapes}. Is this checkpoint for another architecture?')

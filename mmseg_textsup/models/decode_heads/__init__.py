@@ -1,0 +1,3 @@
+from .maskclip_head import MaskClipHead
+
+__all__ = ['MaskClipHead']

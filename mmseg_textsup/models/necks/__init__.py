@@ -1,0 +1,3 @@
+from .feature_selector import FeatureSelector
+
+__all__ = ['FeatureSelector']

@@ -1,0 +1,96 @@
+from typing import Optional
+
+import torch
+from mmengine.config import ConfigDict
+from mmseg.models.segmentors import EncoderDecoder
+from mmseg.registry import MODELS
+from mmseg.utils import OptSampleList, SampleList
+from torch import Tensor
+
+
+def apply_background_rule(logits: Tensor,
+                          bg_threshold: Optional[float] = None,
+                          bg_index: int = 0,
+                          vocabulary_has_background: bool = False) -> Tensor:
+    """Turn class logits (B, K, H, W) into probabilities with a background rule.
+
+    - No threshold: the softmax over classes. A background class in the vocabulary (for
+      instance SCLIP's 26 stuff words fused by their max) competes like any other class.
+    - ``bg_threshold`` with a foreground-only vocabulary: a background channel holding the
+      threshold is inserted at ``bg_index``, so the argmax is background exactly where no
+      class reaches the threshold.
+    - ``bg_threshold`` with ``vocabulary_has_background``: where no class reaches the
+      threshold, the background channel ``bg_index`` is set to 1 (SCLIP's rule).
+    """
+    probs = logits.softmax(dim=1)
+    if bg_threshold is None:
+        return probs
+    if vocabulary_has_background:
+        low = probs.amax(dim=1) < bg_threshold
+        probs[:, bg_index] = torch.where(low, torch.ones_like(probs[:, bg_index]), probs[:, bg_index])
+        return probs
+    bg = probs.new_full((probs.shape[0], 1, *probs.shape[2:]), bg_threshold)
+    return torch.cat([probs[:, :bg_index], bg, probs[:, bg_index:]], dim=1)
+
+
+@MODELS.register_module()
+class OpenVocabEncoderDecoder(EncoderDecoder):
+    """An encoder-decoder whose classifier is a text vocabulary (MaskCLIP and others).
+
+    The image tower is the backbone, the decode head classifies dense features with text
+    embeddings, mmseg's whole or sliding-window inference runs from ``test_cfg``, and the
+    logits become probabilities and labels through a background rule.
+
+    Call graph::
+
+        predict(): inference() -> whole_inference() | slide_inference()
+                     -> encode_decode() -> extract_feat() -> backbone()
+                                        -> decode_head.predict() -> forward()
+                   -> postprocess_result() -> apply_background_rule() -> argmax
+        _forward(): extract_feat() -> decode_head.forward()
+        loss(): as EncoderDecoder (raises for training-free heads)
+
+    ``seg_logits`` of the returned samples are probabilities (with the inserted background
+    channel when ``bg_threshold`` is set), so a confidence is their max over classes.
+
+    Args:
+        bg_threshold (float, optional): probability below which a pixel is background.
+            None: plain argmax (the vocabulary may hold its own background class).
+            Defaults to None.
+        bg_index (int): label of the background (inserted, or the vocabulary's own).
+            Defaults to 0.
+        vocabulary_has_background (bool): with ``bg_threshold``, the vocabulary already
+            holds the background class at ``bg_index``. Defaults to False.
+        **kwargs: :class:`EncoderDecoder` arguments (``backbone``, ``decode_head``,
+            ``test_cfg``, ``data_preprocessor``, ...).
+    """
+
+    def __init__(self,
+                 bg_threshold: Optional[float] = None,
+                 bg_index: int = 0,
+                 vocabulary_has_background: bool = False,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.test_cfg = ConfigDict(self.test_cfg or dict(mode='whole'))  # plain dicts work too
+        self.bg_threshold = bg_threshold
+        self.bg_index = bg_index
+        self.vocabulary_has_background = vocabulary_has_background
+
+    @property
+    def class_names(self):
+        """Label names in output order (with the inserted background, if any)."""
+        names = list(self.decode_head.text_encoder.class_names)
+        if self.bg_threshold is not None and not self.vocabulary_has_background:
+            names.insert(self.bg_index, 'background')
+        return names
+
+    def set_vocabulary(self, vocabulary) -> None:
+        """Replace the classes at inference time (no rebuild; embeddings recomputed once)."""
+        self.decode_head.set_vocabulary(vocabulary)
+        self.num_classes = self.decode_head.num_classes
+        self.out_channels = self.decode_head.out_channels
+
+    def postprocess_result(self, seg_logits: Tensor, data_samples: OptSampleList = None) -> SampleList:
+        scores = apply_background_rule(seg_logits, self.bg_threshold, self.bg_index,
+                                       self.vocabulary_has_background)
+        return super().postprocess_result(scores, data_samples)

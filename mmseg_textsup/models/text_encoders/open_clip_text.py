@@ -1,0 +1,77 @@
+from typing import Dict, Optional
+
+import open_clip
+from mmengine.model import BaseModule
+from mmseg.registry import MODELS
+import torch
+from torch import Tensor, nn
+
+from ..clip.loading import build_towers, load_tower_weights, uses_quick_gelu
+
+
+@MODELS.register_module()
+class OpenCLIPText(BaseModule):
+    """A trainable open_clip text tower for image-text pre-training.
+
+    ``forward(tokens)`` returns ``{'global': (B, D)}`` (the usual CLIP text embedding) and,
+    with ``return_tokens=True``, ``'tokens'``: every token projected into the joint space
+    (B, L, D) with ``'mask'`` (B, L) marking real tokens (start, words, end).
+
+    Args:
+        model_name (str): open_clip architecture.
+        pretrained (str, optional): open_clip tag or local checkpoint, loaded in
+            :meth:`init_weights`. Defaults to None.
+        quick_gelu (bool, optional): force QuickGELU. Defaults to None (auto).
+        frozen (bool): freeze the tower. Defaults to False.
+        init_cfg (dict, optional): MMEngine init config. Defaults to None.
+    """
+
+    def __init__(self,
+                 model_name: str,
+                 pretrained: Optional[str] = None,
+                 quick_gelu: Optional[bool] = None,
+                 frozen: bool = False,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        self.model_name = model_name
+        self.pretrained = pretrained
+        self.quick_gelu = uses_quick_gelu(model_name, pretrained, quick_gelu)
+        _, self.text = build_towers(model_name, vision=False, text=True, quick_gelu=self.quick_gelu)
+        self.tokenizer = open_clip.get_tokenizer(model_name)
+        self.frozen = frozen
+        if frozen:
+            self.text.requires_grad_(False)
+
+    @property
+    def embed_dim(self) -> int:
+        return self.text.output_dim
+
+    @property
+    def context_length(self) -> int:
+        return self.text.context_length
+
+    def init_weights(self):
+        if self.pretrained is not None:
+            load_tower_weights(self.text, self.model_name, self.pretrained, 'text', self.quick_gelu)
+        super().init_weights()
+
+    def tokenize(self, texts) -> Tensor:
+        device = next(self.text.parameters()).device
+        return self.tokenizer(texts).to(device)
+
+    def forward(self, tokens: Tensor, return_tokens: bool = False) -> Dict[str, Tensor]:
+        if not return_tokens:
+            return {'global': self.text(tokens)}
+        t = self.text
+        x, attn_mask = t._embeds(tokens)
+        x = t.ln_final(t.transformer(x, attn_mask=attn_mask))
+        eot = tokens.argmax(dim=-1)
+        pooled = x[torch.arange(x.shape[0], device=x.device), eot]
+        mask = torch.arange(tokens.shape[1], device=tokens.device)[None] <= eot[:, None]
+        return {'global': self._project(pooled), 'tokens': self._project(x), 'mask': mask}
+
+    def _project(self, x: Tensor) -> Tensor:
+        proj = self.text.text_projection
+        if proj is None:
+            return x
+        return proj(x) if isinstance(proj, nn.Linear) else x @ proj

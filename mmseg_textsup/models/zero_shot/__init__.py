@@ -1,0 +1,3 @@
+from .maskclip_zero_shot import MaskClipZeroShot
+
+__all__ = ['MaskClipZeroShot']

@@ -1,0 +1,3 @@
+from .checkpoint_safety import SAFE_GLOBALS, install_checkpoint_allowlist
+
+__all__ = ['SAFE_GLOBALS', 'install_checkpoint_allowlist']

@@ -1,0 +1,76 @@
+"""Class vocabularies: one class per line, comma-separated synonyms.
+
+A vocabulary is given as the name of a file shipped here (``'voc21'``), a path to a text
+file, or a list of classes (each a string ``'cat, kitty'`` or a list of synonyms). Lines
+starting with ``#`` are comments. An empty line, an empty synonym or a name used twice is
+an error that names the file and line.
+"""
+import os
+import os.path as osp
+from typing import List, Sequence, Union
+
+VOCAB_DIR = osp.dirname(osp.abspath(__file__))
+
+Vocabulary = List[List[str]]
+VocabularyLike = Union[str, Sequence[Union[str, Sequence[str]]]]
+
+
+def available_vocabularies() -> List[str]:
+    """Names of the vocabulary files shipped with the package."""
+    return sorted(f[:-4] for f in os.listdir(VOCAB_DIR) if f.endswith('.txt'))
+
+
+def _parse_lines(lines, source: str) -> Vocabulary:
+    classes: Vocabulary = []
+    seen = {}
+    for lineno, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if line.startswith('#'):
+            continue
+        if not line:
+            raise ValueError(f'{source}, line {lineno}: empty line (one class per line, no blank lines)')
+        names = [n.strip() for n in line.split(',')]
+        if any(not n for n in names):
+            raise ValueError(f'{source}, line {lineno}: empty synonym in {line!r}')
+        for name in names:
+            key = name.lower()
+            if key in seen:
+                raise ValueError(f'{source}, line {lineno}: {name!r} already used on line {seen[key]}')
+            seen[key] = lineno
+        classes.append(names)
+    if not classes:
+        raise ValueError(f'{source}: the vocabulary is empty')
+    return classes
+
+
+def load_vocabulary(vocab: VocabularyLike) -> Vocabulary:
+    """Load a vocabulary as a list of classes, each a list of synonyms.
+
+    Args:
+        vocab (str | Sequence): a shipped name (see :func:`available_vocabularies`), a path
+            to a text file, or a list of classes.
+
+    Returns:
+        list[list[str]]: the synonyms of each class, in label order.
+    """
+    if isinstance(vocab, str):
+        path = vocab if osp.isfile(vocab) else osp.join(VOCAB_DIR, f'{vocab}.txt')
+        if not osp.isfile(path):
+            if os.sep in vocab or vocab.endswith('.txt'):
+                raise FileNotFoundError(f'Vocabulary file not found: {vocab}')
+            raise ValueError(f'Unknown vocabulary {vocab!r}: not a file and not one of '
+                             f'{", ".join(available_vocabularies())}')
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+        if not text.strip():
+            raise ValueError(f'{path}: the vocabulary is empty')
+        return _parse_lines(text.rstrip('\n').split('\n'), path)  # a final newline is no empty line
+    lines = []
+    for item in vocab:
+        lines.append(item if isinstance(item, str) else ', '.join(item))
+    return _parse_lines(lines, 'vocabulary list')
+
+
+def class_names(vocab: VocabularyLike) -> List[str]:
+    """The first synonym of every class (the display name)."""
+    return [names[0] for names in load_vocabulary(vocab)]

@@ -1,0 +1,104 @@
+import open_clip
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from mmseg_textsup.models.backbones import OpenCLIPVision
+from mmseg_textsup.models.clip import loading
+from mmseg_textsup.models.text_encoders import OpenCLIPTextClassifier
+
+TINY = 'TextSup-Tiny-ViT'
+
+
+@pytest.fixture(scope='module')
+def reference():
+    torch.manual_seed(1)
+    return open_clip.create_model(TINY, pretrained=None).eval()
+
+
+def _assert_same_visual(tower, reference):
+    for key, value in reference.visual.state_dict().items():
+        assert torch.equal(tower.visual.state_dict()[key], value), key
+
+
+@pytest.mark.parametrize('layout', ['plain', 'wrapped', 'module_prefix', 'safetensors'])
+def test_local_checkpoint_layouts_load(tmp_path, reference, layout):
+    sd = reference.state_dict()
+    if layout == 'safetensors':
+        path = tmp_path / 'clip.safetensors'
+        save_file({k: v.contiguous() for k, v in sd.items()}, str(path))
+    else:
+        path = tmp_path / 'clip.pt'
+        if layout == 'wrapped':
+            sd = {'state_dict': sd}
+        elif layout == 'module_prefix':
+            sd = {f'module.{k}': v for k, v in sd.items()}
+        torch.save(sd, path)
+    tower = OpenCLIPVision(TINY, pretrained=str(path))
+    tower.init_weights()
+    _assert_same_visual(tower, reference)
+    text = OpenCLIPTextClassifier(TINY, pretrained=str(path), vocabulary=['cat', 'dog'], templates='single')
+    text.init_weights()
+    ref_text = reference.transformer.state_dict()
+    for key, value in text.text.transformer.state_dict().items():
+        assert torch.equal(value, ref_text[key]), key
+
+
+def test_openai_torchscript_checkpoint_needs_quick_gelu(tmp_path):
+    torch.manual_seed(2)
+    model = open_clip.create_model(TINY, pretrained=None, force_quick_gelu=True).eval()
+    images, text = torch.ones(2, 3, 32, 32), torch.zeros(2, 16, dtype=torch.long)
+    traced = torch.jit.trace_module(model, dict(encode_image=(images, ), encode_text=(text, )), check_trace=False)
+    path = tmp_path / 'openai_style.pt'
+    torch.jit.save(traced, str(path))
+    tower = OpenCLIPVision(TINY, pretrained=str(path), quick_gelu=True)
+    tower.init_weights()
+    _assert_same_visual(tower, model)
+    x = torch.randn(1, 3, 32, 32)
+    with torch.no_grad():
+        assert torch.allclose(tower.eval().forward_features(x, ('global', ))['global'], model.encode_image(x),
+                              atol=1e-5)
+    with pytest.raises(ValueError, match='QuickGELU'):
+        OpenCLIPVision(TINY, pretrained=str(path), quick_gelu=False).init_weights()
+
+
+def test_missing_file_is_named():
+    tower = OpenCLIPVision(TINY, pretrained='/nonexistent/dir/clip.pt')
+    with pytest.raises(FileNotFoundError, match='/nonexistent/dir/clip.pt'):
+        tower.init_weights()
+
+
+def test_unknown_tag_lists_known_tags():
+    with pytest.raises(ValueError, match="Known tags: .*openai"):
+        loading.resolve_checkpoint('ViT-B-16', 'not_a_tag')
+
+
+def test_download_failure_explains_offline_use(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise ConnectionError('Name or service not known')
+
+    monkeypatch.setattr(open_clip, 'download_pretrained', no_network)
+    with pytest.raises(RuntimeError, match='pass its local path as pretrained='):
+        loading.resolve_checkpoint('ViT-B-16', 'openai')
+
+
+def test_openai_tag_selects_quick_gelu():
+    assert loading.uses_quick_gelu('ViT-B-16', 'openai', None)
+    assert not loading.uses_quick_gelu('ViT-B-16', None, None)
+    assert not loading.uses_quick_gelu('ViT-B-16', 'openai', False)
+
+
+def test_checkpoint_of_another_architecture_lists_keys(tmp_path):
+    other = open_clip.create_model('TextSup-Tiny-RN', pretrained=None)
+    path = tmp_path / 'rn.pt'
+    torch.save(other.state_dict(), path)
+    with pytest.raises(KeyError, match='missing keys .*unexpected keys'):
+        OpenCLIPVision(TINY, pretrained=str(path)).init_weights()
+
+
+def test_no_weights_touch_no_network(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError('network used')
+
+    monkeypatch.setattr(open_clip, 'download_pretrained', forbidden)
+    OpenCLIPVision('ViT-B-16', pretrained=None).init_weights()

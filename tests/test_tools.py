@@ -1,0 +1,54 @@
+"""The standard tools run end to end (subprocesses, as a user runs them)."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import mmcv
+import pytest
+import torch
+
+from conftest import REPO_ROOT
+from tiny_cfg import TINY, TOY_PRETRAIN, as_cli, tiny_pretrain_options
+
+ENV = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1')
+
+
+def _run(args, timeout=300):
+    proc = subprocess.run(args, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    return proc.stdout + proc.stderr
+
+
+def test_demo_writes_overlay_of_a_photograph(tmp_path):
+    import skimage.data
+    image = str(tmp_path / 'chelsea.png')
+    mmcv.imwrite(skimage.data.chelsea()[..., ::-1], image)
+    out = str(tmp_path / 'overlay.png')
+    log = _run([sys.executable, 'tools/demo.py', image, '--texts', 'cat/kitty, grass, sky', '--model', TINY,
+                '--pretrained', 'none', '--out', out])
+    assert 'wrote' in log
+    overlay = mmcv.imread(out)
+    assert overlay.shape[:2] == skimage.data.chelsea().shape[:2]
+
+
+def test_demo_names_missing_image(tmp_path):
+    proc = subprocess.run([sys.executable, 'tools/demo.py', str(tmp_path / 'nope.jpg'), '--texts', 'cat'],
+                          cwd=REPO_ROOT, env=ENV, capture_output=True, text=True)
+    assert proc.returncode != 0 and 'nope.jpg' in proc.stderr
+
+
+@pytest.mark.slow
+def test_dist_train_two_cpu_processes_then_resume(tmp_path):
+    work_dir = str(tmp_path / 'dist')
+    options = tiny_pretrain_options(max_iters=4, checkpoint_interval=2)
+    _run(['bash', 'tools/dist_train.sh', TOY_PRETRAIN, '2', '--work-dir', work_dir, '--cfg-options',
+          *as_cli(options)])
+    assert osp.isfile(osp.join(work_dir, 'iter_4.pth'))
+    assert osp.isfile(osp.join(work_dir, 'toy_clip.pth'))
+    # stop after 4 iterations, then resume to 6 with the same two processes
+    options.update({'train_cfg.max_iters': 6, 'param_scheduler.1.end': 6})
+    log = _run(['bash', 'tools/dist_train.sh', TOY_PRETRAIN, '2', '--work-dir', work_dir, '--resume',
+                '--cfg-options', *as_cli(options)])
+    assert 'resumed epoch: 0, iter: 4' in log
+    assert torch.load(osp.join(work_dir, 'iter_6.pth'), map_location='cpu')['meta']['iter'] == 6

@@ -1,0 +1,59 @@
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [--out DIR]``.
+
+For training-free methods (MaskCLIP) pass ``none`` as CHECKPOINT: weights then come from
+the config (``pretrained=`` of the CLIP towers).
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
+from mmseg_textsup.utils.distributed import prepare_cpu_distributed
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('checkpoint', help="checkpoint file, or 'none' for training-free models")
+    parser.add_argument('--work-dir', help='directory for logs and metrics')
+    parser.add_argument('--out', help='directory where predicted label maps are written as PNG')
+    parser.add_argument('--show-dir', help='directory where painted predictions are written')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def main():
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.checkpoint.lower() != 'none':
+        if not osp.isfile(args.checkpoint):
+            raise FileNotFoundError(f'Checkpoint not found: {args.checkpoint}')
+        cfg.load_from = args.checkpoint
+    if args.out is not None:
+        cfg.test_evaluator['output_dir'] = args.out
+    if args.show_dir is not None:
+        hooks = cfg.default_hooks
+        hooks.visualization = dict(type='SegVisualizationHook', draw=True, interval=1)
+        cfg.visualizer['save_dir'] = args.show_dir
+    prepare_cpu_distributed(cfg, args.launcher)
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()
