@@ -3,7 +3,11 @@ import os.path as osp
 import pytest
 import torch
 
+from mmengine.registry import init_default_scope
+
 import mmseg_textsup  # noqa: F401  registers everything
+
+init_default_scope('mmseg')  # as configs do with default_scope='mmseg'
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 

@@ -12,7 +12,7 @@ from conftest import REPO_ROOT
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True) if '_base_' not in p)
-EXPECTED_CONFIGS = 27
+EXPECTED_CONFIGS = 28
 
 
 def test_config_count():

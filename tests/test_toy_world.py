@@ -69,3 +69,15 @@ def test_toy_datasets_are_registered_and_split_disjointly():
     item = pairs[2]
     assert item['data_samples'].text_tokens.shape == (16, )
     assert item['data_samples'].metainfo['caption']
+
+
+def test_image_level_labels_reach_the_data_sample():
+    from mmengine.config import Config
+
+    from conftest import REPO_ROOT
+    cfg = Config.fromfile(f'{REPO_ROOT}/configs/_base_/datasets/toy_image_labels.py')
+    dataset = DATASETS.build(dict(cfg.test_dataloader.dataset, num_samples=3))
+    for i in range(3):
+        sample = dataset[i]['data_samples']
+        labels = set(sample.metainfo['image_labels'].tolist())
+        assert labels == set(sample.gt_sem_seg.data.unique().tolist())

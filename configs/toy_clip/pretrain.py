@@ -17,19 +17,19 @@ model = dict(
     zero_shot=dict(type='MaskClipZeroShot', dense_mode='value'),
     vocabulary='toy',
     templates='single')
-max_iters = 900
+max_iters = 750
 optim_wrapper = dict(
     type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05, betas=(0.9, 0.98)),
+    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05, betas=(0.9, 0.98), fused=True),
     paramwise_cfg=dict(custom_keys={'log_scale': dict(decay_mult=0.0)}))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
     dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=False, begin=50, end=max_iters),
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=300)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=375)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     logger=dict(interval=50),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=300, max_keep_ckpts=2))
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=375, max_keep_ckpts=2))
 custom_hooks = [dict(type='ExportClipHook', filename='toy_clip.pth')]

@@ -20,7 +20,7 @@ from typing import List, Tuple
 
 import numpy as np
 
-BACKGROUNDS = ('grass', 'water', 'sand', 'brick')
+BACKGROUNDS = ('grass', 'water', 'sand', 'snow')
 OBJECTS = ('tomato', 'lemon', 'grape', 'zebra', 'coal', 'carrot')
 CLASSES = BACKGROUNDS + OBJECTS
 
@@ -33,10 +33,10 @@ ATTRIBUTES = {
     'carrot': ('orange', 'long', 'fresh'),
 }
 PREFERRED_BACKGROUND = {
-    'tomato': 'grass', 'lemon': 'water', 'grape': 'sand', 'zebra': 'grass', 'coal': 'brick', 'carrot': 'sand'
+    'tomato': 'grass', 'lemon': 'water', 'grape': 'sand', 'zebra': 'grass', 'coal': 'snow', 'carrot': 'sand'
 }
-PREFERENCE_PROB = 0.5
-BACKGROUND_MENTION_PROB = 0.7
+PREFERENCE_PROB = 0.4
+BACKGROUND_MENTION_PROB = 0.6
 
 _ONE = ('a {o0} on the {bg}.', 'a photo of a {o0} lying on {bg}.', 'a {o0} in the middle of the {bg}.',
         'there is a {o0} on some {bg}.')
@@ -90,16 +90,15 @@ class ToyWorld:
         elif name == 'water':
             phase, freq = rng.uniform(0, 2 * np.pi), rng.uniform(0.5, 0.8)
             waves = np.sin(freq * yy + 0.3 * np.sin(0.2 * xx) + phase)
-            img = np.stack([40 + 15 * waves, 90 + 25 * waves, 190 + 25 * waves + 5 * noise], -1)
+            img = np.stack([70 + 20 * waves, 160 + 25 * waves, 225 + 15 * waves + 5 * noise], -1)
         elif name == 'sand':
             speck = (rng.random((s, s)) < 0.08).astype(np.float32)
             img = np.stack([210 - 50 * speck + 6 * noise, 190 - 50 * speck + 6 * noise, 140 - 40 * speck], -1)
-        else:  # brick
-            oy, ox = rng.integers(0, 8, size=2)
-            row = ((yy + oy) // 8).astype(np.int64)
-            mortar = ((yy + oy) % 8 < 1.5) | ((xx + ox + 8 * (row % 2)) % 16 < 1.5)
-            img = np.stack([150 + 8 * noise, 60 + 5 * noise, 45 + 5 * noise], -1)
-            img[mortar] = (200, 200, 190)
+        else:  # snow: bluish white with soft drifts and sparkles
+            drift = np.sin(rng.uniform(0.1, 0.25) * xx + rng.uniform(0, 2 * np.pi)) * np.cos(0.15 * yy)
+            sparkle = (rng.random((s, s)) < 0.04).astype(np.float32)
+            img = np.stack([225 + 12 * drift + 30 * sparkle, 232 + 10 * drift + 23 * sparkle,
+                            248 + 5 * drift + 7 * sparkle], -1) + 3 * noise[..., None]
         return img
 
     def _object_texture(self, name: str, rng: np.random.Generator, cy: float, cx: float, r: float):
@@ -116,19 +115,19 @@ class ToyWorld:
             dots = rng.random((s, s)) < 0.06
             img = np.where(dots[..., None], np.array([200, 170, 20]), img)
         elif name == 'grape':
-            img = np.broadcast_to(np.array([70, 20, 90]) + jitter, (s, s, 3)).copy()
-            # berries: bright purple discs on a 6-px lattice
+            img = np.broadcast_to(np.array([60, 10, 60]) + jitter, (s, s, 3)).copy()
+            # berries: bright magenta-purple discs on a 6-px lattice
             by, bx = (yy - cy) % 6 - 3, (xx - cx) % 6 - 3
             berry = by**2 + bx**2 < 6.5
-            img[berry] = np.array([150, 70, 190]) + jitter
+            img[berry] = np.array([175, 60, 170]) + jitter
         elif name == 'zebra':
             angle = rng.uniform(0, np.pi)
             stripes = np.sin((np.cos(angle) * xx + np.sin(angle) * yy) * (2 * np.pi / 5)) > 0
             img = np.where(stripes[..., None], np.array([245, 245, 245]), np.array([15, 15, 15])).astype(np.float32)
         elif name == 'coal':
-            img = np.broadcast_to(np.array([30, 30, 32]) + jitter / 3, (s, s, 3)) + 4 * noise
-            speck = rng.random((s, s)) < 0.12
-            img = np.where(speck[..., None], np.array([110, 110, 115]), img)
+            img = np.broadcast_to(np.array([20, 20, 24]) + jitter / 3, (s, s, 3)) + 4 * noise
+            speck = rng.random((s, s)) < 0.25  # glinting facets
+            img = np.where(speck[..., None], np.array([150, 150, 160]), img)
         else:  # carrot: orange with dark rings across its length
             img = np.broadcast_to(np.array([245, 125, 20]) + jitter, (s, s, 3)) + 6 * noise
             rings = np.sin(((yy - cy) + (xx - cx)) * (2 * np.pi / 4)) > 0.7

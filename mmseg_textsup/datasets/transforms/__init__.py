@@ -1,5 +1,6 @@
+from .load_image_text_pair import BadSampleError, LoadImageTextPair
 from .load_toy_sample import LoadToySample
 from .pack_image_text_inputs import PackImageTextInputs
 from .tokenize_caption import TokenizeCaption
 
-__all__ = ['LoadToySample', 'PackImageTextInputs', 'TokenizeCaption']
+__all__ = ['BadSampleError', 'LoadImageTextPair', 'LoadToySample', 'PackImageTextInputs', 'TokenizeCaption']

@@ -1,0 +1,155 @@
+"""Image-caption pair datasets at web scale: web-dataset tar shards and CSV/TSV lists.
+
+Both are map-style datasets, so MMEngine's samplers shard them across ranks (each rank
+takes every ``world_size``-th index of one seeded permutation) and the DataLoader shards a
+rank's indices across workers: every sample is read once per epoch with
+``sampler=dict(type='DefaultSampler', shuffle=True, round_up=False)``. Shards are never
+extracted: an index of member offsets is built from the tar headers, and workers read
+each sample with one positioned read (``os.pread``) from the shard file.
+"""
+import csv
+import glob
+import os
+import os.path as osp
+import re
+import tarfile
+from typing import Dict, List, Sequence, Union
+
+from mmengine.dataset import BaseDataset
+from mmseg.registry import DATASETS
+
+IMAGE_EXTENSIONS = ('jpg', 'jpeg', 'png', 'webp')
+
+
+def expand_shards(shards: Union[str, Sequence[str]]) -> List[str]:
+    """Expand ``'cc3m-{00000..00331}.tar'``, glob patterns and lists into existing files."""
+    patterns = [shards] if isinstance(shards, str) else list(shards)
+    paths = []
+    for pattern in patterns:
+        m = re.search(r'\{(\d+)\.\.(\d+)\}', pattern)
+        if m:
+            lo, hi = m.group(1), m.group(2)
+            names = [pattern[:m.start()] + str(i).zfill(len(lo)) + pattern[m.end():] for i in range(int(lo), int(hi) + 1)]
+        elif any(ch in pattern for ch in '*?['):
+            names = sorted(glob.glob(pattern))
+            if not names:
+                raise FileNotFoundError(f'No shard matches {pattern}')
+        else:
+            names = [pattern]
+        missing = [n for n in names if not osp.isfile(n)]
+        if missing:
+            raise FileNotFoundError(f'Shard file(s) not found: {", ".join(missing[:5])}'
+                                    f'{" ..." if len(missing) > 5 else ""}')
+        paths.extend(names)
+    return paths
+
+
+def index_shard(path: str, caption_ext: str = 'txt') -> List[Dict]:
+    """(key, image member, caption member) offsets of a web-dataset tar, from its headers.
+
+    A sample is the set of members sharing a key (the member name up to the first dot of
+    its base name, the web-dataset convention). Samples without an image or a caption
+    are left out; a truncated archive keeps the samples read before the damage.
+    """
+    members: Dict[str, Dict[str, tuple]] = {}
+    try:
+        with tarfile.open(path, mode='r:') as tar:
+            for info in tar:
+                if not info.isfile():
+                    continue
+                dirname, base = osp.split(info.name)
+                key, _, ext = base.partition('.')
+                members.setdefault(osp.join(dirname, key), {})[ext.lower()] = (info.offset_data, info.size)
+    except (tarfile.ReadError, EOFError, OSError):
+        pass  # truncated tail: keep what was indexed (reliability accounting reports it)
+    samples = []
+    for key, parts in members.items():
+        image_ext = next((e for e in IMAGE_EXTENSIONS if e in parts), None)
+        if image_ext is None or caption_ext not in parts:
+            continue
+        samples.append(dict(shard_path=path, key=key, image_ext=image_ext, image_span=parts[image_ext],
+                            caption_span=parts[caption_ext]))
+    return samples
+
+
+@DATASETS.register_module()
+class WebDatasetPairs(BaseDataset):
+    """Image-caption pairs from web-dataset tar shards (the img2dataset layout).
+
+    Each shard holds ``{key}.jpg`` (or png/webp) and ``{key}.txt`` (optionally
+    ``{key}.json``). Pipelines start with ``LoadImageTextPair``.
+
+    Args:
+        shards (str | list[str]): shard files, glob patterns or a brace range such as
+            ``'data/cc3m/{00000..00331}.tar'``.
+        caption_ext (str): extension of the caption member. Defaults to ``'txt'``.
+        **kwargs: :class:`BaseDataset` arguments (``pipeline``, ``max_refetch``, ...).
+    """
+
+    def __init__(self, shards: Union[str, Sequence[str]], caption_ext: str = 'txt', **kwargs):
+        self.shards = shards
+        self.caption_ext = caption_ext
+        super().__init__(**kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        data = []
+        for path in expand_shards(self.shards):
+            data.extend(index_shard(path, self.caption_ext))
+        return data
+
+
+@DATASETS.register_module()
+class CsvPairs(BaseDataset):
+    """Image-caption pairs listed in a CSV or TSV file (image path, caption).
+
+    Args:
+        ann_file (str): the list; ``.tsv`` files are tab-separated, others comma-separated.
+        img_key (str): column of the image path (relative to ``data_root``).
+            Defaults to ``'filepath'``.
+        caption_key (str): column of the caption. Defaults to ``'title'``.
+        **kwargs: :class:`BaseDataset` arguments (``data_root``, ``pipeline``, ...).
+    """
+
+    def __init__(self, ann_file: str, img_key: str = 'filepath', caption_key: str = 'title', **kwargs):
+        self.img_key = img_key
+        self.caption_key = caption_key
+        super().__init__(ann_file=ann_file, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        if not osp.isfile(self.ann_file):
+            raise FileNotFoundError(f'Image-caption list not found: {self.ann_file}')
+        delimiter = '\t' if self.ann_file.endswith('.tsv') else ','
+        with open(self.ann_file, newline='', encoding='utf-8') as f:
+            reader = csv.DictReader(f, delimiter=delimiter)
+            for col in (self.img_key, self.caption_key):
+                if col not in (reader.fieldnames or []):
+                    raise ValueError(f'{self.ann_file}: no column {col!r} (columns: {reader.fieldnames})')
+            root = self.data_root or ''
+            return [
+                dict(img_path=osp.join(root, row[self.img_key]), caption=row[self.caption_key], key=str(i))
+                for i, row in enumerate(reader)
+            ]
+
+
+def read_span(path: str, span: tuple, _cache: Dict = {}) -> bytes:  # noqa: B006  per-process fd cache
+    """Read ``span = (offset, size)`` of ``path`` with one positioned read.
+
+    File descriptors are cached per process (workers re-open after fork: a shared offset
+    is never used, and ``os.pread`` does not move one anyway).
+    """
+    pid = os.getpid()
+    if _cache.get('pid') != pid:
+        _cache.clear()
+        _cache['pid'] = pid
+        _cache['fds'] = {}
+    fds = _cache['fds']
+    fd = fds.get(path)
+    if fd is None:
+        if len(fds) >= 64:
+            os.close(fds.pop(next(iter(fds))))
+        fd = fds[path] = os.open(path, os.O_RDONLY)
+    offset, size = span
+    data = os.pread(fd, size, offset)
+    if len(data) != size:
+        raise EOFError(f'{path}: member ends early ({len(data)} of {size} bytes)')
+    return data

@@ -1,0 +1,47 @@
+"""MaskCLIP dense inference vs the plain CLIP image forward (same weights, same input).
+
+    python tools/benchmark/maskclip_dense.py [--model ViT-B-16] [--size 448]
+
+Prints, last, (MaskCLIP dense forward time) / (open_clip encode_image time); target <= 1.10.
+"""
+import argparse
+
+import open_clip
+import torch
+
+from mmseg_textsup.models.backbones import OpenCLIPVision
+from mmseg_textsup.utils.benchmark import compare, report
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--model', default='ViT-B-16')
+    parser.add_argument('--size', type=int, default=448)
+    parser.add_argument('--batch', type=int, default=1)
+    parser.add_argument('--repeats', type=int, default=7)
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    clip = open_clip.create_model(args.model, pretrained=None).eval()
+    tower = OpenCLIPVision(args.model, outputs=('dense', )).eval()
+    tower.visual.load_state_dict(clip.visual.state_dict())
+    x = torch.randn(args.batch, 3, args.size, args.size)
+    # open_clip's encode_image needs its position embedding at this size: give it one resized
+    # the same way (bicubic), so both do the same work apart from the dense read-out.
+    g = args.size // tower.patch_size
+    with torch.no_grad():
+        clip.visual.positional_embedding = torch.nn.Parameter(tower._pos_embed(g, g))
+        clip.visual.grid_size = (g, g)
+        medians = compare({
+            'open_clip encode_image': lambda: clip.encode_image(x),
+            'MaskCLIP dense (maskclip mode)': lambda: tower.forward_features(x, ('dense', )),
+            'MaskCLIP dense + keys': lambda: tower.forward_features(x, ('dense', 'keys')),
+            'MaskCLIP dense (value mode)': lambda: tower.forward_features(x, ('dense', ), dense_mode='value'),
+        }, repeats=args.repeats)
+    print(f'{args.model}, {args.batch}x3x{args.size}x{args.size}, CPU threads: {torch.get_num_threads()}')
+    report(medians, 'open_clip encode_image')
+    ratio = medians['MaskCLIP dense (maskclip mode)'] / medians['open_clip encode_image']
+    print(f'dense / encode_image = {ratio:.3f} (target <= 1.10)')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,130 @@
+"""Run every available paper's toy-world pipeline with the standard tools and tabulate mIoU.
+
+    python tools/toy_benchmark.py                     # all rows, writes work_dirs/toy_benchmark/
+    python tools/toy_benchmark.py --only maskclip     # rows whose method contains "maskclip"
+
+Each row is a real ``tools/train.py`` / ``tools/test.py`` run; mIoU and per-class IoU are
+read from the run's log. The table (markdown) goes to ``<out>/toy_results.md``, per-class
+IoUs to ``<out>/<row>.json``. Toy-world numbers are not the papers' benchmarks.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import List
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TOY_CLIP = 'work_dirs/toy_clip/toy_clip.pth'
+
+
+@dataclass
+class Row:
+    """One table row: optional training, then a test run whose mIoU is reported."""
+    key: str
+    method: str
+    setting: str
+    config: str
+    train: bool = False
+    options: List[str] = field(default_factory=list)
+    uses_toy_clip: bool = False  # evaluated with the toy CLIP weights of this benchmark run
+
+
+ROWS = [
+    Row('toy_clip', 'toy CLIP (pre-training)', 'zero-shot, MaskCLIP value read-out', 'configs/toy_clip/pretrain.py',
+        train=True),
+    Row('maskclip', 'MaskCLIP', 'paper read-out (value + residual + FFN)', 'configs/maskclip/toy.py', uses_toy_clip=True),
+    Row('maskclip_value', 'MaskCLIP', 'value path only (no residual / FFN)', 'configs/maskclip/toy.py',
+        options=['model.backbone.dense_mode=value'], uses_toy_clip=True),
+    Row('maskclip_qk', 'MaskCLIP', 'baseline: plain q-k last-block tokens', 'configs/maskclip/toy.py',
+        options=['model.backbone.dense_mode=qk'], uses_toy_clip=True),
+    Row('maskclip_ks', 'MaskCLIP', 'value path + key smoothing', 'configs/maskclip/toy.py',
+        options=['model.backbone.dense_mode=value', 'model.decode_head.key_smoothing=True'], uses_toy_clip=True),
+    Row('maskclip_pd', 'MaskCLIP', 'value path + prompt denoising (0.5)', 'configs/maskclip/toy.py',
+        options=['model.backbone.dense_mode=value', 'model.decode_head.prompt_denoising=0.5'], uses_toy_clip=True),
+    Row('supervised', 'fully supervised (upper bound)', 'toy ViT + FCN head, toy labels', 'configs/toy_clip/supervised.py',
+        train=True),
+]
+
+
+def parse_metrics(log: str):
+    """mIoU and per-class IoU of the last evaluation printed in an mmengine log."""
+    blocks = log.split('per class results:')
+    if len(blocks) < 2:
+        raise RuntimeError('no evaluation found in the log')
+    table = blocks[-1]
+    per_class = {}
+    for line in table.splitlines():
+        m = re.match(r'\|\s*([^|]+?)\s*\|\s*([\d.]+|nan)\s*\|\s*([\d.]+|nan)\s*\|', line)
+        if m:
+            per_class[m.group(1)] = float(m.group(2))
+        elif per_class and 'mIoU' in line:
+            break
+    miou = float(re.search(r'mIoU: ([\d.]+)', table).group(1))
+    return miou, per_class
+
+
+def run(cmd, log_path):
+    with open(log_path, 'w') as log:
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    text = open(log_path).read()
+    if proc.returncode != 0:
+        raise RuntimeError(f'{" ".join(cmd)} failed, see {log_path}:\n{text[-2000:]}')
+    return text
+
+
+def run_row(row: Row, out_dir: str, python: str, toy_clip: str):
+    work_dir = osp.join(out_dir, row.key)
+    os.makedirs(work_dir, exist_ok=True)
+    start = time.time()
+    options = list(row.options)
+    if row.uses_toy_clip:
+        options += [f'model.backbone.pretrained={toy_clip}', f'model.decode_head.text_encoder.pretrained={toy_clip}']
+    opts = ['--cfg-options', *options] if options else []
+    if row.train:
+        run([python, 'tools/train.py', row.config, '--work-dir', work_dir, *opts], osp.join(work_dir, 'train.log'))
+        checkpoint = open(osp.join(work_dir, 'last_checkpoint')).read().strip()
+    else:
+        checkpoint = 'none'
+    log = run([python, 'tools/test.py', row.config, checkpoint, '--work-dir', osp.join(work_dir, 'test'), *opts],
+              osp.join(work_dir, 'test.log'))
+    minutes = (time.time() - start) / 60
+    miou, per_class = parse_metrics(log)
+    with open(osp.join(out_dir, f'{row.key}.json'), 'w') as f:
+        json.dump(dict(method=row.method, setting=row.setting, mIoU=miou, per_class_IoU=per_class), f, indent=1)
+    return miou, per_class, minutes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--out', default='work_dirs/toy_benchmark')
+    parser.add_argument('--only', help='run rows whose key contains this string')
+    args = parser.parse_args()
+    out_dir = osp.join(ROOT, args.out)
+    os.makedirs(out_dir, exist_ok=True)
+    rows = [r for r in ROWS if not args.only or args.only in r.key]
+    lines = ['| method | setting | mIoU | per-class IoU | minutes (2-core CPU, wall) |', '|---|---|---|---|---|']
+    for row in rows:
+        # the toy CLIP trained by this run's first row, else the one tools/quickstart.sh made
+        toy_clip = osp.join(out_dir, 'toy_clip', 'toy_clip.pth')
+        toy_clip = toy_clip if osp.isfile(toy_clip) else osp.join(ROOT, TOY_CLIP)
+        if row.uses_toy_clip and not osp.isfile(toy_clip):
+            print(f'skip {row.key}: no toy CLIP yet ({TOY_CLIP}); run the toy_clip row first', flush=True)
+            continue
+        print(f'running {row.key} ...', flush=True)
+        miou, per_class, minutes = run_row(row, out_dir, sys.executable, toy_clip)
+        ious = ', '.join(f'{k} {v:.1f}' for k, v in per_class.items())
+        lines.append(f'| {row.method} | {row.setting} | {miou:.1f} | {ious} | {minutes:.1f} |')
+        print(lines[-1], flush=True)
+    table = '\n'.join(lines) + '\n'
+    with open(osp.join(out_dir, 'toy_results.md'), 'w') as f:
+        f.write(table)
+    print(table)
+
+
+if __name__ == '__main__':
+    main()
