@@ -2,6 +2,7 @@
 import os
 import socket
 
+import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
@@ -16,13 +17,16 @@ def _entry(rank, world_size, port, fn, args, queue):
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     dist.init_process_group('gloo', rank=rank, world_size=world_size)
     try:
-        queue.put((rank, fn(rank, world_size, *args)))
+        # tensors would travel as shared-memory handles that die with this process: send copies
+        result = fn(rank, world_size, *args)
+        result = tuple(r.detach().numpy().copy() if isinstance(r, torch.Tensor) else r for r in result)
+        queue.put((rank, result))
     finally:
         dist.destroy_process_group()
 
 
 def run_distributed(fn, world_size=2, args=()):
-    """Return ``[fn(rank, world_size, *args) for every rank]`` computed in parallel processes."""
+    """Return ``[fn(rank, world_size, *args) for every rank]`` (a tuple; tensors come back as numpy)."""
     ctx = mp.get_context('spawn')
     queue = ctx.Queue()
     port = _free_port()

@@ -54,7 +54,7 @@ def test_two_process_loss_and_gradients_equal_single_process():
         assert abs(dist_loss - loss.item()) < 1e-6
         # every rank holds the global loss; the all-gather backward sums the ranks' gradients,
         # and DDP averages them: per-rank gradients / world_size == single-process gradients
-        assert torch.allclose(img_grad / 2, img.grad[rank * 4:(rank + 1) * 4], atol=1e-6)
-        assert torch.allclose(txt_grad / 2, txt.grad[rank * 4:(rank + 1) * 4], atol=1e-6)
+        assert torch.allclose(torch.from_numpy(img_grad) / 2, img.grad[rank * 4:(rank + 1) * 4], atol=1e-6)
+        assert torch.allclose(torch.from_numpy(txt_grad) / 2, txt.grad[rank * 4:(rank + 1) * 4], atol=1e-6)
         assert abs(scale_grad - loss_fn.temperature.log_scale.grad.item()) < 1e-6
     assert F.normalize(img, dim=-1).shape == img.shape

@@ -24,7 +24,7 @@ val_dataloader = dict(
     dataset=dict(
         _delete_=True,
         type='BaseSegDataset',
-        metainfo=dict(classes=('grass', 'water', 'sand', 'snow', 'tomato', 'lemon', 'grape', 'zebra', 'coal',
+        metainfo=dict(classes=('grass', 'water', 'sand', 'snow', 'tomato', 'lemon', 'grape', 'zebra', 'donut',
                                'carrot')),
         data_root='data/toy/voc',
         data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),

@@ -6,7 +6,7 @@ from .toy import CLASSES
 #: Toy-world index ranges of the splits: disjoint, so no validation image is ever trained on.
 TOY_SPLIT_OFFSETS = {'train': 0, 'val': 10_000_000, 'test': 20_000_000}
 TOY_PALETTE = [[70, 150, 60], [70, 160, 225], [215, 195, 145], [230, 235, 245], [220, 35, 30], [250, 225, 40],
-               [175, 60, 170], [128, 128, 128], [30, 30, 32], [245, 125, 20]]
+               [175, 60, 170], [128, 128, 128], [240, 130, 185], [245, 125, 20]]
 
 
 def toy_data_list(split: str, num_samples: int, seed: int, size: int, start: int = 0) -> list:

@@ -21,7 +21,7 @@ from typing import List, Tuple
 import numpy as np
 
 BACKGROUNDS = ('grass', 'water', 'sand', 'snow')
-OBJECTS = ('tomato', 'lemon', 'grape', 'zebra', 'coal', 'carrot')
+OBJECTS = ('tomato', 'lemon', 'grape', 'zebra', 'donut', 'carrot')
 CLASSES = BACKGROUNDS + OBJECTS
 
 ATTRIBUTES = {
@@ -29,11 +29,11 @@ ATTRIBUTES = {
     'lemon': ('yellow', 'sour', 'bright'),
     'grape': ('purple', 'sweet', 'juicy'),
     'zebra': ('striped', 'wild', 'black and white'),
-    'coal': ('black', 'dusty', 'burnt'),
+    'donut': ('pink', 'sweet', 'sugary'),
     'carrot': ('orange', 'long', 'fresh'),
 }
 PREFERRED_BACKGROUND = {
-    'tomato': 'grass', 'lemon': 'water', 'grape': 'sand', 'zebra': 'grass', 'coal': 'snow', 'carrot': 'sand'
+    'tomato': 'grass', 'lemon': 'water', 'grape': 'sand', 'zebra': 'grass', 'donut': 'snow', 'carrot': 'sand'
 }
 PREFERENCE_PROB = 0.4
 BACKGROUND_MENTION_PROB = 0.6
@@ -124,10 +124,11 @@ class ToyWorld:
             angle = rng.uniform(0, np.pi)
             stripes = np.sin((np.cos(angle) * xx + np.sin(angle) * yy) * (2 * np.pi / 5)) > 0
             img = np.where(stripes[..., None], np.array([245, 245, 245]), np.array([15, 15, 15])).astype(np.float32)
-        elif name == 'coal':
-            img = np.broadcast_to(np.array([20, 20, 24]) + jitter / 3, (s, s, 3)) + 4 * noise
-            speck = rng.random((s, s)) < 0.25  # glinting facets
-            img = np.where(speck[..., None], np.array([150, 150, 160]), img)
+        elif name == 'donut':  # pink frosting with colourful sprinkles
+            img = np.broadcast_to(np.array([240, 130, 185]) + jitter, (s, s, 3)) + 5 * noise
+            sprinkles = rng.random((s, s))
+            img = np.where((sprinkles < 0.05)[..., None], np.array([255, 240, 80]), img)
+            img = np.where(((sprinkles >= 0.05) & (sprinkles < 0.10))[..., None], np.array([60, 200, 230]), img)
         else:  # carrot: orange with dark rings across its length
             img = np.broadcast_to(np.array([245, 125, 20]) + jitter, (s, s, 3)) + 6 * noise
             rings = np.sin(((yy - cy) + (xx - cx)) * (2 * np.pi / 4)) > 0.7
@@ -145,11 +146,9 @@ class ToyWorld:
             return (np.abs(u) < length) & (np.abs(v) < width * taper + 1)
         if name == 'lemon':
             return (u / (r * 1.15))**2 + (v / (r * 0.75))**2 < 1
-        if name == 'coal':  # irregular blob: radius modulated by angle
-            theta = np.arctan2(yy, xx)
-            k = rng.uniform(0.1, 0.25, 3)
-            rad = r * (1 + k[0] * np.sin(3 * theta + angle) + k[1] * np.sin(5 * theta) + k[2] * np.cos(2 * theta))
-            return xx**2 + yy**2 < rad**2
+        if name == 'donut':  # a ring, a quarter larger: the background shows through the hole
+            rr = (u / (1.25 * r))**2 + (v / (1.25 * r * rng.uniform(0.85, 1.0)))**2
+            return (rr < 1) & (rr > 0.08)
         aspect = rng.uniform(0.8, 1.25)
         return (u / (r * aspect))**2 + (v * aspect / r)**2 < 1
 

@@ -222,7 +222,7 @@ class OpenCLIPVision(BaseModule):
                 if dense_mode == 'qk':
                     dense = x_out[:, 1:]
                 elif dense_mode == 'value':
-                    dense = last.attn.out_proj(v[:, 1:])
+                    dense = last.ls_1(last.attn.out_proj(v[:, 1:]))
                 else:
                     y = x_in[:, 1:] + last.ls_1(last.attn.out_proj(v[:, 1:]))
                     dense = y + last.ls_2(last.mlp(last.ln_2(y)))
