@@ -30,7 +30,7 @@ def test_config_builds(path):
         model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        if key in cfg:
+        if cfg.get(key) is not None:
             dataset_cfg = cfg[key]['dataset']
             assert DATASETS.get(dataset_cfg['type']) is not None, dataset_cfg['type']
             if dataset_cfg['type'].startswith('Toy'):

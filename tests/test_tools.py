@@ -52,3 +52,18 @@ def test_dist_train_two_cpu_processes_then_resume(tmp_path):
                 '--cfg-options', *as_cli(options)])
     assert 'resumed epoch: 0, iter: 4' in log
     assert torch.load(osp.join(work_dir, 'iter_6.pth'), map_location='cpu')['meta']['iter'] == 6
+
+
+def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):
+    import open_clip
+    clip_path = str(tmp_path / 'tiny_clip.pth')
+    torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
+    options = [f'model.backbone.model_name={TINY}', f'model.backbone.pretrained={clip_path}',
+               f'model.decode_head.text_encoder.model_name={TINY}',
+               f'model.decode_head.text_encoder.pretrained={clip_path}', 'test_dataloader.dataset.num_samples=4',
+               'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
+    log = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy.py', 'none', '--work-dir',
+                str(tmp_path / 'wd'), '--cfg-options', *options])
+    assert f'loaded the visual tower of {TINY} from {clip_path}' in log
+    assert f'loaded the text tower of {TINY} from {clip_path}' in log
+    assert 'mIoU' in log

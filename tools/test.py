@@ -8,6 +8,7 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
+from mmengine.model import is_model_wrapper
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
@@ -52,6 +53,10 @@ def main():
         cfg.visualizer['save_dir'] = args.show_dir
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    if cfg.get('load_from') is None:
+        # MMEngine's test loop does not initialise weights: load the towers' `pretrained=` here
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model.init_weights()
     runner.test()
 
 

@@ -95,8 +95,8 @@ def run_row(row: Row, out_dir: str, python: str, toy_clip: str):
     minutes = (time.time() - start) / 60
     miou, per_class = parse_metrics(log)
     with open(osp.join(out_dir, f'{row.key}.json'), 'w') as f:
-        json.dump(dict(method=row.method, setting=row.setting, mIoU=miou, per_class_IoU=per_class), f, indent=1)
-    return miou, per_class, minutes
+        json.dump(dict(method=row.method, setting=row.setting, mIoU=miou, per_class_IoU=per_class,
+                       minutes=minutes), f, indent=1)
 
 
 def main():
@@ -107,23 +107,33 @@ def main():
     out_dir = osp.join(ROOT, args.out)
     os.makedirs(out_dir, exist_ok=True)
     rows = [r for r in ROWS if not args.only or args.only in r.key]
-    lines = ['| method | setting | mIoU | per-class IoU | minutes (2-core CPU, wall) |', '|---|---|---|---|---|']
     for row in rows:
-        # the toy CLIP trained by this run's first row, else the one tools/quickstart.sh made
+        # the toy CLIP trained by this benchmark's toy_clip row, else the one tools/quickstart.sh made
         toy_clip = osp.join(out_dir, 'toy_clip', 'toy_clip.pth')
         toy_clip = toy_clip if osp.isfile(toy_clip) else osp.join(ROOT, TOY_CLIP)
         if row.uses_toy_clip and not osp.isfile(toy_clip):
             print(f'skip {row.key}: no toy CLIP yet ({TOY_CLIP}); run the toy_clip row first', flush=True)
             continue
         print(f'running {row.key} ...', flush=True)
-        miou, per_class, minutes = run_row(row, out_dir, sys.executable, toy_clip)
-        ious = ', '.join(f'{k} {v:.1f}' for k, v in per_class.items())
-        lines.append(f'| {row.method} | {row.setting} | {miou:.1f} | {ious} | {minutes:.1f} |')
-        print(lines[-1], flush=True)
-    table = '\n'.join(lines) + '\n'
+        run_row(row, out_dir, sys.executable, toy_clip)
+    table = make_table(out_dir)
     with open(osp.join(out_dir, 'toy_results.md'), 'w') as f:
         f.write(table)
     print(table)
+
+
+def make_table(out_dir: str) -> str:
+    """Markdown table of every row measured so far in ``out_dir`` (in ROWS order)."""
+    lines = ['| method | setting | mIoU | per-class IoU | minutes (2-core CPU, wall) |', '|---|---|---|---|---|']
+    for row in ROWS:
+        path = osp.join(out_dir, f'{row.key}.json')
+        if not osp.isfile(path):
+            continue
+        with open(path) as f:
+            r = json.load(f)
+        ious = ', '.join(f'{k} {v:.1f}' for k, v in r['per_class_IoU'].items())
+        lines.append(f"| {r['method']} | {r['setting']} | {r['mIoU']:.1f} | {ious} | {r['minutes']:.1f} |")
+    return '\n'.join(lines) + '\n'
 
 
 if __name__ == '__main__':

@@ -17,3 +17,4 @@ model = dict(
             templates='single'),
         logit_scale=100.0),
     test_cfg=dict(mode='whole'))
+train_dataloader = None  # training-free: the toy dataset base also defines a train split

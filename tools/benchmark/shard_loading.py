@@ -11,6 +11,8 @@ import os.path as osp
 import tarfile
 import tempfile
 
+from mmengine.registry import init_default_scope
+
 from mmseg_textsup.datasets.image_text_pairs import WebDatasetPairs
 from mmseg_textsup.datasets.toy.export import write_shards
 from mmseg_textsup.datasets.transforms import LoadImageTextPair
@@ -22,6 +24,7 @@ def main():
     parser.add_argument('--samples', type=int, default=2000)
     parser.add_argument('--size', type=int, default=224, help='image side of the generated JPEGs')
     args = parser.parse_args()
+    init_default_scope('mmseg')
     with tempfile.TemporaryDirectory() as tmp:
         shards = write_shards(osp.join(tmp, 'shards'), args.samples, samples_per_shard=500, size=args.size)
         folder = osp.join(tmp, 'folder')

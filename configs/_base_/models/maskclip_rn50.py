@@ -1,17 +1,5 @@
-# MaskCLIP with open_clip RN50 (OpenAI weights): dense value-path features classified by
-# prompt-ensembled text embeddings. Weights load in init_weights (tools/test.py CONFIG none).
-_base_ = ['./clip_data_preprocessor.py']
-clip_name = 'RN50'
-clip_weights = 'openai'
+# MaskCLIP with open_clip RN50 (OpenAI weights); otherwise as maskclip_vit_b16.py.
+_base_ = ['./maskclip_vit_b16.py']
 model = dict(
-    type='OpenVocabEncoderDecoder',
-    backbone=dict(
-        type='OpenCLIPVision', model_name=clip_name, pretrained=clip_weights, outputs=('dense', ),
-        dense_mode='maskclip'),
-    decode_head=dict(
-        type='MaskClipHead',
-        text_encoder=dict(
-            type='OpenCLIPTextClassifier', model_name=clip_name, pretrained=clip_weights, vocabulary='voc21',
-            templates='maskclip_85'),
-        logit_scale=100.0),
-    test_cfg=dict(mode='whole'))
+    backbone=dict(model_name='RN50'),
+    decode_head=dict(text_encoder=dict(model_name='RN50')))

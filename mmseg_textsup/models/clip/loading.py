@@ -7,7 +7,6 @@ Weights are chosen by ``(model_name, pretrained)`` where ``pretrained`` is ``Non
 file (an OpenAI TorchScript ``.pt``, an open_clip state dict ``.pt/.pth/.bin`` or a
 ``.safetensors`` file).
 """
-import logging
 import os
 import os.path as osp
 import zipfile
@@ -15,10 +14,9 @@ from typing import Dict, Optional, Tuple
 
 import open_clip
 import torch
+from mmengine.logging import print_log
 from open_clip import factory as open_clip_factory
 from open_clip.model import _build_text_tower, _build_vision_tower
-
-logger = logging.getLogger(__name__)
 
 _CONFIG_DIR = osp.join(osp.dirname(__file__), 'model_configs')
 open_clip.add_model_config(_CONFIG_DIR)
@@ -176,7 +174,7 @@ def load_tower_weights(tower: torch.nn.Module, model_name: str, pretrained: str,
     sd = visual if part == 'visual' else text
     check_state_dict_fits(tower, sd, f'{path} ({part} tower of {model_name})')
     tower.load_state_dict(sd, strict=True)
-    logger.info('loaded %s tower of %s from %s', part, model_name, path)
+    print_log(f'loaded the {part} tower of {model_name} from {path}', logger='current')
 
 
 def check_state_dict_fits(module: torch.nn.Module, state_dict: Dict[str, torch.Tensor], source: str) -> None:
