@@ -17,7 +17,7 @@ model = dict(
     zero_shot=dict(type='MaskClipZeroShot', dense_mode='value'),
     vocabulary='toy',
     templates='single')
-max_iters = 750
+max_iters = 650
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05, betas=(0.9, 0.98), fused=True),
@@ -26,10 +26,10 @@ param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
     dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=False, begin=50, end=max_iters),
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=375)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=325)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     logger=dict(interval=50),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=375, max_keep_ckpts=2))
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=325, max_keep_ckpts=2))
 custom_hooks = [dict(type='ExportClipHook', filename='toy_clip.pth')]
