@@ -1,6 +1,7 @@
 from . import transforms  # noqa: F401  (registers)
 from .coco_object import COCOObjectDataset
-from .image_text_pairs import CsvPairs, WebDatasetPairs
+from .csv_pairs import CsvPairs
+from .web_dataset_pairs import WebDatasetPairs
 from .toy_caption_dataset import ToyCaptionDataset
 from .toy_seg_dataset import ToySegDataset
 from .voc20 import PascalVOC20Dataset

@@ -5,7 +5,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
-from ..image_text_pairs import read_span
+from ..web_dataset_pairs import read_span
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import torch
 from mmengine.dataset import DefaultSampler, pseudo_collate
 from mmseg.registry import DATASETS
 
-from mmseg_textsup.datasets.image_text_pairs import expand_shards, index_shard
+from mmseg_textsup.datasets.web_dataset_pairs import expand_shards, index_shard
 from mmseg_textsup.datasets.toy import ToyWorld
 from mmseg_textsup.datasets.toy.export import write_shards
 

@@ -1,13 +1,12 @@
-"""Image-caption pair datasets at web scale: web-dataset tar shards and CSV/TSV lists.
+"""Image-caption pairs from web-dataset tar shards (the img2dataset layout of CC3M / CC12M).
 
-Both are map-style datasets, so MMEngine's samplers shard them across ranks (each rank
-takes every ``world_size``-th index of one seeded permutation) and the DataLoader shards a
-rank's indices across workers: every sample is read once per epoch with
+It is a map-style dataset (as is ``CsvPairs``), so MMEngine's samplers shard it across ranks
+(each rank takes every ``world_size``-th index of one seeded permutation) and the DataLoader
+shards a rank's indices across workers: every sample is read once per epoch with
 ``sampler=dict(type='DefaultSampler', shuffle=True, round_up=False)``. Shards are never
 extracted: an index of member offsets is built from the tar headers, and workers read
 each sample with one positioned read (``os.pread``) from the shard file.
 """
-import csv
 import glob
 import os
 import os.path as osp
@@ -96,39 +95,6 @@ class WebDatasetPairs(BaseDataset):
         for path in expand_shards(self.shards):
             data.extend(index_shard(path, self.caption_ext))
         return data
-
-
-@DATASETS.register_module()
-class CsvPairs(BaseDataset):
-    """Image-caption pairs listed in a CSV or TSV file (image path, caption).
-
-    Args:
-        ann_file (str): the list; ``.tsv`` files are tab-separated, others comma-separated.
-        img_key (str): column of the image path (relative to ``data_root``).
-            Defaults to ``'filepath'``.
-        caption_key (str): column of the caption. Defaults to ``'title'``.
-        **kwargs: :class:`BaseDataset` arguments (``data_root``, ``pipeline``, ...).
-    """
-
-    def __init__(self, ann_file: str, img_key: str = 'filepath', caption_key: str = 'title', **kwargs):
-        self.img_key = img_key
-        self.caption_key = caption_key
-        super().__init__(ann_file=ann_file, **kwargs)
-
-    def load_data_list(self) -> List[dict]:
-        if not osp.isfile(self.ann_file):
-            raise FileNotFoundError(f'Image-caption list not found: {self.ann_file}')
-        delimiter = '\t' if self.ann_file.endswith('.tsv') else ','
-        with open(self.ann_file, newline='', encoding='utf-8') as f:
-            reader = csv.DictReader(f, delimiter=delimiter)
-            for col in (self.img_key, self.caption_key):
-                if col not in (reader.fieldnames or []):
-                    raise ValueError(f'{self.ann_file}: no column {col!r} (columns: {reader.fieldnames})')
-            root = self.data_root or ''
-            return [
-                dict(img_path=osp.join(root, row[self.img_key]), caption=row[self.caption_key], key=str(i))
-                for i, row in enumerate(reader)
-            ]
 
 
 def read_span(path: str, span: tuple, _cache: Dict = {}) -> bytes:  # noqa: B006  per-process fd cache
