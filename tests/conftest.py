@@ -2,7 +2,6 @@ import os.path as osp
 
 import pytest
 import torch
-
 from mmengine.registry import init_default_scope
 
 import mmseg_textsup  # noqa: F401  registers everything

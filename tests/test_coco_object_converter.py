@@ -3,8 +3,6 @@ import subprocess
 import sys
 
 import cv2
-import numpy as np
-
 from conftest import REPO_ROOT
 
 

@@ -2,8 +2,8 @@ import math
 
 import torch
 import torch.nn.functional as F
-
 from dist_utils import run_distributed
+
 from mmseg_textsup.models.losses import ClipContrastiveLoss, symmetric_info_nce
 
 

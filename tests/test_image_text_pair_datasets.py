@@ -7,9 +7,9 @@ import torch
 from mmengine.dataset import DefaultSampler, pseudo_collate
 from mmseg.registry import DATASETS
 
-from mmseg_textsup.datasets.web_dataset_pairs import expand_shards, index_shard
 from mmseg_textsup.datasets.toy import ToyWorld
 from mmseg_textsup.datasets.toy.export import write_shards
+from mmseg_textsup.datasets.web_dataset_pairs import expand_shards, index_shard
 
 PIPELINE = [dict(type='LoadImageTextPair'), dict(type='TokenizeCaption', model_name='TextSup-Tiny-ViT'),
             dict(type='PackImageTextInputs', meta_keys=('key', 'caption'))]

@@ -3,11 +3,11 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
+from conftest import REPO_ROOT
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS, MODELS
 from mmseg.structures import SegDataSample
 
-from conftest import REPO_ROOT
 from mmseg_textsup.apis import build_open_vocab_model, parse_class_list, segment_image
 
 TINY = 'TextSup-Tiny-ViT'

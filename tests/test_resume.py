@@ -4,9 +4,9 @@ import pickle
 import pytest
 import torch
 from mmengine.runner import Runner
+from tiny_cfg import tiny_pretrain_cfg
 
 from mmseg_textsup.utils import SAFE_GLOBALS
-from tiny_cfg import tiny_pretrain_cfg
 
 
 def test_resume_restores_optimizer_state_and_continues(tmp_path):

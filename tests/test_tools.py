@@ -7,7 +7,6 @@ import sys
 import mmcv
 import pytest
 import torch
-
 from conftest import REPO_ROOT
 from tiny_cfg import TINY, TOY_PRETRAIN, as_cli, tiny_pretrain_options
 

@@ -72,9 +72,8 @@ def test_toy_datasets_are_registered_and_split_disjointly():
 
 
 def test_image_level_labels_reach_the_data_sample():
-    from mmengine.config import Config
-
     from conftest import REPO_ROOT
+    from mmengine.config import Config
     cfg = Config.fromfile(f'{REPO_ROOT}/configs/_base_/datasets/toy_image_labels.py')
     dataset = DATASETS.build(dict(cfg.test_dataloader.dataset, num_samples=3))
     for i in range(3):

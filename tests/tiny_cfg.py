@@ -1,9 +1,8 @@
 """A tiny, fast variant of the toy CLIP pre-training config for engine tests."""
 import os.path as osp
 
-from mmengine.config import Config
-
 from conftest import REPO_ROOT
+from mmengine.config import Config
 
 TOY_PRETRAIN = osp.join(REPO_ROOT, 'configs', 'toy_clip', 'pretrain.py')
 TINY = 'TextSup-Tiny-ViT'

@@ -29,7 +29,7 @@ class OpenVocabResult:
 def parse_class_list(text: str) -> List[List[str]]:
     """Parse ``"cat/kitty, grass, sky"``: commas separate classes, ``/`` separates synonyms."""
     classes = [[n.strip() for n in item.split('/')] for item in text.split(',')]
-    return load_vocabulary([names for names in classes])
+    return load_vocabulary(classes)
 
 
 def build_open_vocab_model(config: Union[str, Config],

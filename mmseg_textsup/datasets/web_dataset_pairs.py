@@ -28,7 +28,9 @@ def expand_shards(shards: Union[str, Sequence[str]]) -> List[str]:
         m = re.search(r'\{(\d+)\.\.(\d+)\}', pattern)
         if m:
             lo, hi = m.group(1), m.group(2)
-            names = [pattern[:m.start()] + str(i).zfill(len(lo)) + pattern[m.end():] for i in range(int(lo), int(hi) + 1)]
+            names = [
+                pattern[:m.start()] + str(i).zfill(len(lo)) + pattern[m.end():] for i in range(int(lo), int(hi) + 1)
+            ]
         elif any(ch in pattern for ch in '*?['):
             names = sorted(glob.glob(pattern))
             if not names:

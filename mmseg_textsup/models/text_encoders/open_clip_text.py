@@ -1,9 +1,9 @@
 from typing import Dict, Optional
 
 import open_clip
+import torch
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
-import torch
 from torch import Tensor, nn
 
 from ..clip.loading import build_towers, load_tower_weights, uses_quick_gelu
