@@ -37,7 +37,8 @@ class Row:
 ROWS = [
     Row('toy_clip', 'toy CLIP (pre-training)', 'zero-shot, MaskCLIP value read-out', 'configs/toy_clip/pretrain.py',
         train=True),
-    Row('maskclip', 'MaskCLIP', 'paper read-out (value + residual + FFN)', 'configs/maskclip/toy.py', uses_toy_clip=True),
+    Row('maskclip', 'MaskCLIP', 'paper read-out (value + residual + FFN)', 'configs/maskclip/toy.py',
+        uses_toy_clip=True),
     Row('maskclip_value', 'MaskCLIP', 'value path only (no residual / FFN)', 'configs/maskclip/toy.py',
         options=['model.backbone.dense_mode=value'], uses_toy_clip=True),
     Row('maskclip_qk', 'MaskCLIP', 'baseline: plain q-k last-block tokens', 'configs/maskclip/toy.py',
@@ -46,8 +47,8 @@ ROWS = [
         options=['model.backbone.dense_mode=value', 'model.decode_head.key_smoothing=True'], uses_toy_clip=True),
     Row('maskclip_pd', 'MaskCLIP', 'value path + prompt denoising (0.5)', 'configs/maskclip/toy.py',
         options=['model.backbone.dense_mode=value', 'model.decode_head.prompt_denoising=0.5'], uses_toy_clip=True),
-    Row('supervised', 'fully supervised (upper bound)', 'toy ViT + FCN head, toy labels', 'configs/toy_clip/supervised.py',
-        train=True),
+    Row('supervised', 'fully supervised (upper bound)', 'toy ViT + FCN head, toy labels',
+        'configs/toy_clip/supervised.py', train=True),
 ]
 
 

@@ -68,8 +68,7 @@ def index_shard(path: str, caption_ext: str = 'txt') -> List[Dict]:
         image_ext = next((e for e in IMAGE_EXTENSIONS if e in parts), None)
         if image_ext is None or caption_ext not in parts:
             continue
-        samples.append(dict(shard_path=path, key=key, image_ext=image_ext, image_span=parts[image_ext],
-                            caption_span=parts[caption_ext]))
+        samples.append(dict(shard_path=path, key=key, image_span=parts[image_ext], caption_span=parts[caption_ext]))
     return samples
 
 

@@ -18,6 +18,7 @@ def compare(contenders: Dict[str, Callable[[], object]], repeats: int = 7, warmu
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def report(medians: Dict[str, float], reference: str) -> None:
-    for name, t in medians.items():
-        print(f'{name:<40s} {t * 1000:9.1f} ms   {t / medians[reference]:5.2f}x {reference}')
+def format_report(medians: Dict[str, float], reference: str) -> str:
+    """One line per contender: median time and its ratio to ``reference``."""
+    return '\n'.join(f'{name:<40s} {t * 1000:9.1f} ms   {t / medians[reference]:5.2f}x {reference}'
+                     for name, t in medians.items())

@@ -10,7 +10,7 @@ import open_clip
 import torch
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
-from mmseg_textsup.utils.benchmark import compare, report
+from mmseg_textsup.utils.benchmark import compare, format_report
 
 
 def main():
@@ -38,7 +38,7 @@ def main():
             'MaskCLIP dense (value mode)': lambda: tower.forward_features(x, ('dense', ), dense_mode='value'),
         }, repeats=args.repeats)
     print(f'{args.model}, {args.batch}x3x{args.size}x{args.size}, CPU threads: {torch.get_num_threads()}')
-    report(medians, 'open_clip encode_image')
+    print(format_report(medians, 'open_clip encode_image'))
     ratio = medians['MaskCLIP dense (maskclip mode)'] / medians['open_clip encode_image']
     print(f'dense / encode_image = {ratio:.3f} (target <= 1.10)')
 

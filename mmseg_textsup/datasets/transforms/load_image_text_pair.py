@@ -3,11 +3,10 @@ import logging
 import mmcv
 import numpy as np
 from mmcv.transforms import BaseTransform
+from mmengine.logging import print_log
 from mmseg.registry import TRANSFORMS
 
 from ..web_dataset_pairs import read_span
-
-logger = logging.getLogger(__name__)
 
 
 class BadSampleError(ValueError):
@@ -29,7 +28,6 @@ class LoadImageTextPair(BaseTransform):
 
     def __init__(self, strict: bool = False):
         self.strict = strict
-        self.skipped = 0
 
     def _load(self, results: dict):
         if 'shard_path' in results:
@@ -58,8 +56,7 @@ class LoadImageTextPair(BaseTransform):
         except (BadSampleError, EOFError, OSError) as exc:
             if self.strict:
                 raise
-            self.skipped += 1
-            logger.warning('skipping broken sample: %s', exc)
+            print_log(f'skipping broken sample: {exc}', logger='current', level=logging.WARNING)
             return None
         results['img'] = np.ascontiguousarray(img)
         results['img_shape'] = results['ori_shape'] = img.shape[:2]
