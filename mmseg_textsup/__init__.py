@@ -7,6 +7,6 @@ from .version import __version__
 
 install_checkpoint_allowlist()
 
-from . import datasets, engine, models  # noqa: E402,F401  (registers components)
+from . import datasets, engine, evaluation, models  # noqa: E402,F401  (registers components)
 
 __all__ = ['__version__']

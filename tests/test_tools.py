@@ -66,3 +66,47 @@ def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):
     assert f'loaded the visual tower of {TINY} from {clip_path}' in log
     assert f'loaded the text tower of {TINY} from {clip_path}' in log
     assert 'mIoU' in log
+
+
+def _tiny_maskclip_plus_options(clip_path, max_iters, start_iter):
+    options = {f'{part}.model_name': TINY for part in (
+        'model.teacher.backbone', 'model.teacher.decode_head.text_encoder', 'model.classifier.text_encoder')}
+    options.update({k.replace('model_name', 'pretrained'): clip_path for k in options})
+    options.update({
+        'train_cfg.max_iters': max_iters,
+        'train_cfg.val_interval': max_iters,
+        'param_scheduler.0.end': max_iters,
+        'custom_hooks.0.start_iter': start_iter,
+        'train_dataloader.batch_size': 4,
+        'default_hooks.checkpoint.interval': 2,
+        'default_hooks.logger.interval': 1,
+    })
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        options.update({f'{loader}.num_workers': 0, f'{loader}.persistent_workers': False})
+    for loader in ('val_dataloader', 'test_dataloader'):
+        options.update({f'{loader}.dataset.num_samples': 8, f'{loader}.batch_size': 4})
+    return options
+
+
+@pytest.mark.slow
+def test_maskclip_plus_dist_train_switches_phase_resumes_and_tests(tmp_path):
+    """tools/dist_train.sh configs/maskclip_plus/toy.py 2 on CPU: guided -> self-training at the
+    configured iteration, stopped and resumed in the right phase, then tools/test.py."""
+    import open_clip
+    clip_path = str(tmp_path / 'tiny_clip.pth')
+    torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
+    config, work_dir = 'configs/maskclip_plus/toy.py', str(tmp_path / 'mcp')
+    options = _tiny_maskclip_plus_options(clip_path, max_iters=4, start_iter=2)
+    log = _run(['bash', 'tools/dist_train.sh', config, '2', '--work-dir', work_dir, '--cfg-options',
+                *as_cli(options)])
+    assert 'MaskCLIP+: iteration 2: self-training' in log and 'iteration 1: self' not in log
+    state = torch.load(osp.join(work_dir, 'iter_4.pth'), map_location='cpu')['state_dict']
+    assert state and not any(k.startswith('teacher.') for k in state)
+    options.update({'train_cfg.max_iters': 6, 'param_scheduler.0.end': 6})
+    log = _run(['bash', 'tools/dist_train.sh', config, '2', '--work-dir', work_dir, '--resume', '--cfg-options',
+                *as_cli(options)])
+    assert 'resumed epoch: 0, iter: 4' in log
+    assert 'MaskCLIP+: iteration 4: self-training' in log  # the phase comes back with the iteration
+    log = _run([sys.executable, 'tools/test.py', config, osp.join(work_dir, 'iter_6.pth'), '--work-dir',
+                str(tmp_path / 'test'), '--cfg-options', *as_cli(options)])
+    assert 'mIoU' in log

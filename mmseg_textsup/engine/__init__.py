@@ -1,3 +1,3 @@
-from .hooks import ExportClipHook
+from .hooks import ExportClipHook, SelfTrainingHook
 
-__all__ = ['ExportClipHook']
+__all__ = ['ExportClipHook', 'SelfTrainingHook']

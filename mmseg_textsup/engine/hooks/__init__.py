@@ -1,3 +1,4 @@
 from .export_clip_hook import ExportClipHook
+from .self_training_hook import SelfTrainingHook
 
-__all__ = ['ExportClipHook']
+__all__ = ['ExportClipHook', 'SelfTrainingHook']

@@ -1,5 +1,12 @@
-from .loading import (TINY_MODELS, build_towers, get_clip_config, load_clip_state_dict, load_tower_weights,
-                      resolve_checkpoint, split_clip_state_dict)
+from .loading import (
+                      TINY_MODELS,
+                      build_towers,
+                      get_clip_config,
+                      load_clip_state_dict,
+                      load_tower_weights,
+                      resolve_checkpoint,
+                      split_clip_state_dict,
+)
 
 __all__ = [
     'TINY_MODELS', 'build_towers', 'get_clip_config', 'load_clip_state_dict', 'load_tower_weights',

@@ -1,3 +1,5 @@
+from .aspp_v2_head import ASPPV2Head
 from .maskclip_head import MaskClipHead
+from .text_embedding_classifier import TextEmbeddingClassifier
 
-__all__ = ['MaskClipHead']
+__all__ = ['ASPPV2Head', 'MaskClipHead', 'TextEmbeddingClassifier']

@@ -1,4 +1,5 @@
 from .image_text_pretrainer import ImageTextPretrainer
+from .maskclip_plus import MaskClipPlus
 from .open_vocab_encoder_decoder import OpenVocabEncoderDecoder
 
-__all__ = ['ImageTextPretrainer', 'OpenVocabEncoderDecoder']
+__all__ = ['ImageTextPretrainer', 'MaskClipPlus', 'OpenVocabEncoderDecoder']
