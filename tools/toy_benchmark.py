@@ -16,10 +16,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import List
+from typing import List, Optional, Tuple
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOY_CLIP = 'work_dirs/toy_clip/toy_clip.pth'
+MASKCLIP_WEIGHTS = ('model.backbone.pretrained', 'model.decode_head.text_encoder.pretrained')
+MASKCLIP_PLUS_WEIGHTS = ('model.teacher.backbone.pretrained', 'model.teacher.decode_head.text_encoder.pretrained',
+                         'model.classifier.text_encoder.pretrained')
 
 
 @dataclass
@@ -32,6 +35,9 @@ class Row:
     train: bool = False
     options: List[str] = field(default_factory=list)
     uses_toy_clip: bool = False  # evaluated with the toy CLIP weights of this benchmark run
+    toy_clip_keys: Tuple[str, ...] = MASKCLIP_WEIGHTS  # config keys that receive those weights
+    trained_by: Optional[str] = None  # test a checkpoint of another (earlier) row's training
+    checkpoint: Optional[str] = None  # checkpoint file to test (default: the last one)
 
 
 ROWS = [
@@ -49,6 +55,25 @@ ROWS = [
         options=['model.backbone.dense_mode=value', 'model.decode_head.prompt_denoising=0.5'], uses_toy_clip=True),
     Row('supervised', 'fully supervised (upper bound)', 'toy ViT + FCN head, toy labels',
         'configs/toy_clip/supervised.py', train=True),
+    Row('maskclip_plus', 'MaskCLIP+', 'student after guided (500 it.) + self-training (500 it.)',
+        'configs/maskclip_plus/toy.py', train=True, uses_toy_clip=True, toy_clip_keys=MASKCLIP_PLUS_WEIGHTS),
+    Row('maskclip_plus_guided', 'MaskCLIP+', 'same run, student after guided learning (iteration 500)',
+        'configs/maskclip_plus/toy.py', uses_toy_clip=True, toy_clip_keys=MASKCLIP_PLUS_WEIGHTS,
+        trained_by='maskclip_plus', checkpoint='iter_500.pth'),
+    Row('maskclip_plus_paper_switch', 'MaskCLIP+', "paper's switch at 1/10: guided 100 + self-training 900 it.",
+        'configs/maskclip_plus/toy.py', train=True, options=['custom_hooks.0.start_iter=100'], uses_toy_clip=True,
+        toy_clip_keys=MASKCLIP_PLUS_WEIGHTS),
+    Row('maskclip_plus_zero_shot', 'MaskCLIP+ zero-shot', 'unseen: water, lemon, zebra (transductive)',
+        'configs/maskclip_plus/toy_zero_shot.py', train=True, uses_toy_clip=True,
+        toy_clip_keys=MASKCLIP_PLUS_WEIGHTS),
+    Row('simseg', 'SimSeg (LoDA pre-training)', 'SimSeg inference with dense CRF', 'configs/simseg/toy_pretrain.py',
+        train=True),
+    Row('simseg_no_crf', 'SimSeg (LoDA pre-training)', 'same model, without CRF', 'configs/simseg/toy_pretrain.py',
+        trained_by='simseg', options=['model.zero_shot.crf=False']),
+    Row('simseg_dense', 'SimSeg w/o LoDA (dense alignment)', 'SimSeg inference with dense CRF',
+        'configs/simseg/toy_pretrain_dense.py', train=True),
+    Row('simseg_dense_no_crf', 'SimSeg w/o LoDA (dense alignment)', 'same model, without CRF',
+        'configs/simseg/toy_pretrain_dense.py', trained_by='simseg_dense', options=['model.zero_shot.crf=False']),
 ]
 
 
@@ -66,6 +91,10 @@ def parse_metrics(log: str):
         elif per_class and 'mIoU' in line:
             break
     miou = float(re.search(r'mIoU: ([\d.]+)', table).group(1))
+    for key in ('mIoU_seen', 'mIoU_unseen', 'hIoU'):  # zero-shot metric
+        m = re.search(rf'{key}: ([\d.]+)', table)
+        if m:
+            per_class[key] = float(m.group(1))
     return miou, per_class
 
 
@@ -84,11 +113,15 @@ def run_row(row: Row, out_dir: str, python: str, toy_clip: str):
     start = time.time()
     options = list(row.options)
     if row.uses_toy_clip:
-        options += [f'model.backbone.pretrained={toy_clip}', f'model.decode_head.text_encoder.pretrained={toy_clip}']
+        options += [f'{key}={toy_clip}' for key in row.toy_clip_keys]
     opts = ['--cfg-options', *options] if options else []
     if row.train:
         run([python, 'tools/train.py', row.config, '--work-dir', work_dir, *opts], osp.join(work_dir, 'train.log'))
-        checkpoint = open(osp.join(work_dir, 'last_checkpoint')).read().strip()
+    train_dir = osp.join(out_dir, row.trained_by or row.key)
+    if row.checkpoint:
+        checkpoint = osp.join(train_dir, row.checkpoint)
+    elif row.train or row.trained_by:
+        checkpoint = open(osp.join(train_dir, 'last_checkpoint')).read().strip()
     else:
         checkpoint = 'none'
     log = run([python, 'tools/test.py', row.config, checkpoint, '--work-dir', osp.join(work_dir, 'test'), *opts],

@@ -1,5 +1,6 @@
 from .image_text_pretrainer import ImageTextPretrainer
 from .maskclip_plus import MaskClipPlus
 from .open_vocab_encoder_decoder import OpenVocabEncoderDecoder
+from .simseg_pretrainer import SimSegPretrainer
 
-__all__ = ['ImageTextPretrainer', 'MaskClipPlus', 'OpenVocabEncoderDecoder']
+__all__ = ['ImageTextPretrainer', 'MaskClipPlus', 'OpenVocabEncoderDecoder', 'SimSegPretrainer']

@@ -1,0 +1,12 @@
+# SimSeg on the toy world: the toy CLIP towers (TextSup-Toy-ViT) pre-trained from scratch on toy
+# captions with LoDA (same data, schedule and budget as configs/toy_clip/pretrain.py), validated
+# by SimSeg zero-shot segmentation (with dense CRF) of the toy val split.
+_base_ = ['../toy_clip/pretrain.py']
+work_dir = 'work_dirs/simseg_toy'
+model = dict(
+    type='SimSegPretrainer',
+    image_encoder=dict(dense_mode='qk'),
+    loss=dict(_delete_=True, type='LoDALoss', image_top_m=5, text_top_m=5, init_temperature=0.02),
+    # the toy vocabulary has no background word: every pixel is one of the 10 classes
+    zero_shot=dict(_delete_=True, type='SimSegZeroShot', top_k=5, background_class=None))
+custom_hooks = [dict(type='ExportClipHook', filename='simseg_toy_clip.pth')]
