@@ -1,6 +1,11 @@
+from .confidence_guided_labels import ConfidenceGuidedLabels
+from .load_image_level_labels import LoadImageLevelLabels, read_label_file
 from .load_image_text_pair import BadSampleError, LoadImageTextPair
 from .load_toy_sample import LoadToySample
 from .pack_image_text_inputs import PackImageTextInputs
 from .tokenize_caption import TokenizeCaption
 
-__all__ = ['BadSampleError', 'LoadImageTextPair', 'LoadToySample', 'PackImageTextInputs', 'TokenizeCaption']
+__all__ = [
+    'BadSampleError', 'ConfidenceGuidedLabels', 'LoadImageLevelLabels', 'LoadImageTextPair', 'LoadToySample', 'PackImageTextInputs',
+    'TokenizeCaption', 'read_label_file'
+]

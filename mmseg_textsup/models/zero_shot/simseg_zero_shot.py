@@ -7,6 +7,7 @@ from mmseg.registry import MODELS
 from torch import Tensor, nn
 
 from ...utils.dense_crf import dense_crf
+from ...utils.image import to_uint8_rgb
 from ..text_encoders.prompt_ensemble import reduce_synonyms
 
 
@@ -94,7 +95,7 @@ class SimSegZeroShot(nn.Module):
     def forward(self, model, inputs: Tensor) -> Tensor:
         coarse, confidence = self.coarse_and_confidence(model, inputs)
         coarse = F.interpolate(coarse.float(), size=inputs.shape[2:], mode='bilinear', align_corners=False)
-        images = _to_uint8_rgb(inputs, model.data_preprocessor)
+        images = to_uint8_rgb(inputs, model.data_preprocessor)
         labels = torch.stack([self._segment(coarse[b], confidence[b], images[b]) for b in range(len(inputs))])
         return F.one_hot(labels, model.num_classes).permute(0, 3, 1, 2).float()
 
@@ -120,10 +121,3 @@ class SimSegZeroShot(nn.Module):
         fallback = candidates[coarse[candidates].argmax(dim=0)]
         return torch.where(label >= 0, label, fallback)
 
-
-def _to_uint8_rgb(inputs: Tensor, data_preprocessor) -> np.ndarray:
-    """Undo the data preprocessor's normalisation: (B, H, W, 3) uint8 (RGB when it converted)."""
-    x = inputs.float()
-    if getattr(data_preprocessor, '_enable_normalize', False):
-        x = x * data_preprocessor.std + data_preprocessor.mean
-    return x.clamp(0, 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()

@@ -1,0 +1,51 @@
+# CLIP-ES pseudo masks on the toy world's files with the toy CLIP: pseudo-mask mIoU on the toy
+# train split (the paper's Table 1 / 2 protocol). Write the files and train the toy CLIP first:
+#   python tools/dataset_converters/write_toy_world.py data/toy --shards 0
+#   bash tools/quickstart.sh   (or tools/train.py configs/toy_clip/pretrain.py)
+#   tools/test.py configs/clip_es/toy.py none  [--cfg-options model.caa=False model.crf=False]
+# The toy world has no background class (every pixel is a stuff or object class): no background
+# words, bg_index=None; the toy CLIP saw "a ... on the ..." captions, so the single template is used.
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/models/clip_data_preprocessor.py',
+    '../_base_/schedules/inference_only.py'
+]
+toy_clip = 'work_dirs/toy_clip/toy_clip.pth'
+toy_root = 'data/toy/voc'
+toy_classes = ('grass', 'water', 'sand', 'snow', 'tomato', 'lemon', 'grape', 'zebra', 'donut', 'carrot')
+model = dict(
+    type='ClipES',
+    backbone=dict(type='OpenCLIPVision', model_name='TextSup-Toy-ViT', pretrained=toy_clip, outputs=('dense', )),
+    text_encoder=dict(
+        type='OpenCLIPTextClassifier', model_name='TextSup-Toy-ViT', pretrained=toy_clip, vocabulary='toy',
+        templates='single'),
+    background_words=None,
+    bg_index=None,
+    caa_blocks=2,  # every block of the 2-block toy ViT
+    caa_threshold=0.4,
+    crf=True)
+cam_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='LoadImageLevelLabels', source='file', classes=toy_classes, label_file=toy_root + '/ImageLabels/train.txt'),
+    dict(
+        type='PackSegInputs',
+        meta_keys=('img_path', 'seg_map_path', 'ori_shape', 'img_shape', 'pad_shape', 'scale_factor', 'flip',
+                   'flip_direction', 'reduce_zero_label', 'image_labels')),
+]
+test_dataloader = dict(
+    batch_size=1,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='BaseSegDataset',
+        metainfo=dict(classes=toy_classes),
+        data_root=toy_root,
+        data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
+        img_suffix='.jpg',
+        seg_map_suffix='.png',
+        ann_file='ImageSets/Segmentation/train.txt',
+        pipeline=cam_pipeline))
+val_dataloader = test_dataloader
+test_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
+val_evaluator = test_evaluator

@@ -1,0 +1,71 @@
+import os
+import os.path as osp
+from typing import Optional, Sequence
+
+import mmcv
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import print_log
+from mmseg.registry import METRICS
+
+
+def label_paths(out_dir: str, img_path: str):
+    """(label PNG, confidence PNG) written for an image."""
+    stem = osp.splitext(osp.basename(img_path))[0]
+    return osp.join(out_dir, 'labels', f'{stem}.png'), osp.join(out_dir, 'confidence', f'{stem}.png')
+
+
+def write_png_atomic(path: str, array: np.ndarray) -> None:
+    """Write a PNG so that the path never holds a partial file (temporary file + rename)."""
+    tmp = f'{path}.tmp.png'
+    if not mmcv.imwrite(array, tmp):
+        raise OSError(f'could not write {tmp}')
+    os.replace(tmp, path)
+
+
+@METRICS.register_module()
+class PseudoLabelWriter(BaseMetric):
+    """Write predictions as pseudo labels for training: ``<out_dir>/labels/<image>.png``
+    (uint8 label map, readable as an mmseg ``seg_map``) and, when the model gives one,
+    ``<out_dir>/confidence/<image>.png`` (confidence x 255).
+
+    Used next to ``IoUMetric`` in ``test_evaluator``. Every file is written atomically (an
+    interrupted run never leaves a truncated PNG) and images whose files exist are skipped,
+    so re-running finishes an interrupted job (with ``PendingPseudoLabels`` the finished
+    images are not even recomputed).
+
+    Args:
+        out_dir (str): output folder.
+        collect_device (str): unused (nothing is gathered). Defaults to ``'cpu'``.
+        prefix (str, optional): metric prefix. Defaults to None.
+    """
+
+    default_prefix = 'pseudo_labels'
+
+    def __init__(self, out_dir: str, collect_device: str = 'cpu', prefix: Optional[str] = None):
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.out_dir = out_dir
+        for sub in ('labels', 'confidence'):
+            os.makedirs(osp.join(out_dir, sub), exist_ok=True)
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            label_path, conf_path = label_paths(self.out_dir, sample['img_path'])
+            has_conf = 'confidence' in sample
+            if osp.isfile(label_path) and (osp.isfile(conf_path) or not has_conf):
+                self.results.append(0)
+                continue
+            label = sample['pred_sem_seg']['data'][0].cpu().numpy()
+            if label.max() > 255:
+                raise ValueError(f'label {label.max()} does not fit a uint8 PNG')
+            if has_conf:  # confidence first: a label file marks the image as finished
+                conf = sample['confidence']['data'][0].float().cpu().numpy()
+                write_png_atomic(conf_path, np.round(conf * 255).clip(0, 255).astype(np.uint8))
+            write_png_atomic(label_path, label.astype(np.uint8))
+            self.results.append(1)
+
+    def compute_metrics(self, results: list) -> dict:
+        written = int(sum(results))
+        print_log(f'pseudo labels: wrote {written}, skipped {len(results) - written} finished, in {self.out_dir}',
+                  'current')
+        return dict(written=written, skipped=len(results) - written)

@@ -1,0 +1,136 @@
+"""Pseudo labels through the standard tools: the writer (atomic, resumable), the pending-image
+dataset, the confidence-guided labels (CGL) and prompt sharpness."""
+import os
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+
+import mmcv
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from conftest import REPO_ROOT
+from mmseg.registry import TRANSFORMS
+
+from mmseg_textsup.evaluation import PseudoLabelWriter
+
+TINY = 'TextSup-Tiny-ViT'
+ENV = dict(os.environ, OMP_NUM_THREADS='1')
+
+
+def _sample(name, label, conf=None):
+    s = dict(img_path=f'/data/{name}.jpg', pred_sem_seg=dict(data=torch.as_tensor(label)[None]))
+    if conf is not None:
+        s['confidence'] = dict(data=torch.as_tensor(conf)[None])
+    return s
+
+
+def test_writer_writes_labels_and_confidence_and_skips_finished_images(tmp_path):
+    writer = PseudoLabelWriter(out_dir=str(tmp_path))
+    label = np.array([[0, 3], [7, 255]], np.uint8)
+    conf = np.array([[1.0, 0.5], [0.96, 0.0]], np.float32)
+    writer.process(None, [_sample('a', label, conf)])
+    np.testing.assert_array_equal(mmcv.imread(str(tmp_path / 'labels/a.png'), flag='unchanged'), label)
+    np.testing.assert_array_equal(mmcv.imread(str(tmp_path / 'confidence/a.png'), flag='unchanged'),
+                                  [[255, 128], [245, 0]])
+    # a second run does not rewrite a finished image
+    writer.process(None, [_sample('a', label * 0, conf), _sample('b', label)])
+    assert mmcv.imread(str(tmp_path / 'labels/a.png'), flag='unchanged')[0, 1] == 3
+    assert writer.compute_metrics(writer.results) == dict(written=2, skipped=1)
+    assert not [f for f in os.listdir(tmp_path / 'labels') if 'tmp' in f]
+
+
+def test_confidence_guided_labels_ignore_exactly_the_unconfident_pixels(tmp_path):
+    os.makedirs(tmp_path / 'labels')
+    os.makedirs(tmp_path / 'confidence')
+    label = np.array([[1, 2, 3], [4, 5, 6]], np.uint8)
+    conf = np.array([[255, 240, 243], [250, 100, 242]], np.uint8)  # 0.95 * 255 = 242.25
+    mmcv.imwrite(label, str(tmp_path / 'labels/x.png'))
+    mmcv.imwrite(conf, str(tmp_path / 'confidence/x.png'))
+    t = TRANSFORMS.build(dict(type='ConfidenceGuidedLabels', mu=0.95))
+    out = t(dict(seg_map_path=str(tmp_path / 'labels/x.png'), gt_seg_map=label.copy()))['gt_seg_map']
+    np.testing.assert_array_equal(out, [[1, 255, 3], [4, 255, 255]])
+    # the loss with CGL labels is CE on the confident pixels and zero elsewhere (eq. 9)
+    logits = torch.randn(1, 7, 2, 3)
+    cgl = F.cross_entropy(logits, torch.as_tensor(out, dtype=torch.long)[None], ignore_index=255, reduction='none')
+    ce = F.cross_entropy(logits, torch.as_tensor(label, dtype=torch.long)[None], reduction='none')
+    confident = torch.as_tensor(conf / 255 >= 0.95)[None]
+    torch.testing.assert_close(cgl[confident], ce[confident])
+    assert (cgl[~confident] == 0).all()
+    with pytest.raises(ValueError, match="'labels' folder"):
+        t(dict(seg_map_path=str(tmp_path / 'x.png'), gt_seg_map=label))
+
+
+def test_sharpness_is_eq5():
+    from importlib import util
+    spec = util.spec_from_file_location('sharp', osp.join(REPO_ROOT, 'tools', 'clip_es_sharpness.py'))
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scores = [torch.tensor([0.2, 0.6]), torch.tensor([0.5])]
+    expected = (np.var([0.2, 0.6]) + 0.0) / (0.4 + 0.5)
+    assert module.sharpness(scores) == pytest.approx(expected)
+
+
+def _toy_voc(root, n=40):
+    from mmseg_textsup.datasets.toy.export import write_voc_layout
+    write_voc_layout(str(root), {'train': (0, n)}, seed=0)
+
+
+def _pseudo_label_cmd(tmp_path, out_dir, clip_path, voc):
+    options = [
+        f'pseudo_label_dir={out_dir}', f'model.backbone.model_name={TINY}', f'model.backbone.pretrained={clip_path}',
+        f'model.text_encoder.model_name={TINY}', f'model.text_encoder.pretrained={clip_path}',
+        f'test_dataloader.dataset.out_dir={out_dir}', f'test_dataloader.dataset.dataset.data_root={voc}',
+        f'test_dataloader.dataset.dataset.pipeline.2.label_file={voc}/ImageLabels/train.txt',
+        f'test_evaluator.1.out_dir={out_dir}', 'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False'
+    ]
+    return [sys.executable, 'tools/test.py', 'configs/clip_es/toy_pseudo_masks.py', 'none', '--work-dir',
+            str(tmp_path / 'wd'), '--cfg-options', *options]
+
+
+def _files(out_dir):
+    found = {}
+    for sub in ('labels', 'confidence'):
+        for name in sorted(os.listdir(osp.join(out_dir, sub))):
+            with open(osp.join(out_dir, sub, name), 'rb') as f:
+                found[f'{sub}/{name}'] = f.read()
+    return found
+
+
+@pytest.mark.slow
+def test_pseudo_label_writing_killed_half_way_resumes_to_the_same_files(tmp_path):
+    import open_clip
+    voc = tmp_path / 'voc'
+    _toy_voc(voc)
+    clip_path = str(tmp_path / 'tiny_clip.pth')
+    torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
+    full, resumed = str(tmp_path / 'full'), str(tmp_path / 'resumed')
+    proc = subprocess.run(_pseudo_label_cmd(tmp_path, full, clip_path, voc), cwd=REPO_ROOT, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'mIoU' in proc.stdout + proc.stderr
+    reference = _files(full)
+    assert len(reference) == 80
+    # interrupted run: SIGKILL once a few images are written
+    killed = subprocess.Popen(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), cwd=REPO_ROOT, env=ENV,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    labels = osp.join(resumed, 'labels')
+    deadline = time.time() + 240
+    while time.time() < deadline and killed.poll() is None:
+        if osp.isdir(labels) and len(os.listdir(labels)) >= 4:
+            os.killpg(killed.pid, signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    killed.wait()
+    partial = [f for f in os.listdir(labels) if f.endswith('.png') and '.tmp' not in f]
+    assert 4 <= len(partial) < 40, 'the kill should land half-way'
+    for name in partial:  # whatever was written is a complete PNG
+        assert mmcv.imread(osp.join(labels, name), flag='unchanged') is not None
+    proc = subprocess.run(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), cwd=REPO_ROOT, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert _files(resumed) == reference
