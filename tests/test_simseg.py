@@ -164,3 +164,10 @@ def test_simseg_pretrainer_trains_on_pairs_and_segments_images():
     out = model.val_step(dict(inputs=images[:2], data_samples=val))
     assert out[0].pred_sem_seg.data.shape == (1, 32, 32)
     assert set(out[0].pred_sem_seg.data.unique().tolist()) <= {0, 1, 2, 3}
+
+
+def test_simseg_diagnostic_read_out_is_the_argmax_over_every_class():
+    strategy = SimSegZeroShot(select_classes=False, background_class=0)
+    coarse = torch.randn(4, 5, 5)
+    label = strategy._segment(coarse, torch.tensor([float('-inf'), 0.1, 0.2, 0.3]), np.zeros((5, 5, 3), np.uint8))
+    assert torch.equal(label, coarse[1:].argmax(dim=0) + 1)

@@ -21,6 +21,8 @@ from typing import List, Optional, Tuple
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOY_CLIP = 'work_dirs/toy_clip/toy_clip.pth'
 MASKCLIP_WEIGHTS = ('model.backbone.pretrained', 'model.decode_head.text_encoder.pretrained')
+CLIP_ES_WEIGHTS = ('model.backbone.pretrained', 'model.text_encoder.pretrained')
+CLIP_ES_LABELS = 'work_dirs/toy_benchmark/clip_es_pseudo_masks/labels'  # written by the clip_es_pseudo_masks row
 MASKCLIP_PLUS_WEIGHTS = ('model.teacher.backbone.pretrained', 'model.teacher.decode_head.text_encoder.pretrained',
                          'model.classifier.text_encoder.pretrained')
 
@@ -70,10 +72,33 @@ ROWS = [
         train=True),
     Row('simseg_no_crf', 'SimSeg (LoDA pre-training)', 'same model, without CRF', 'configs/simseg/toy_pretrain.py',
         trained_by='simseg', options=['model.zero_shot.crf=False']),
+    Row('simseg_argmax', 'SimSeg (LoDA pre-training)', 'diagnostic: argmax of the coarse maps, no selection',
+        'configs/simseg/toy_pretrain.py', trained_by='simseg', options=['model.zero_shot.select_classes=False']),
     Row('simseg_dense', 'SimSeg w/o LoDA (dense alignment)', 'SimSeg inference with dense CRF',
         'configs/simseg/toy_pretrain_dense.py', train=True),
     Row('simseg_dense_no_crf', 'SimSeg w/o LoDA (dense alignment)', 'same model, without CRF',
         'configs/simseg/toy_pretrain_dense.py', trained_by='simseg_dense', options=['model.zero_shot.crf=False']),
+    Row('simseg_dense_argmax', 'SimSeg w/o LoDA (dense alignment)', 'diagnostic: argmax of the coarse maps',
+        'configs/simseg/toy_pretrain_dense.py', trained_by='simseg_dense',
+        options=['model.zero_shot.select_classes=False']),
+    Row('clip_es_cams', 'CLIP-ES pseudo masks', 'initial CAMs (toy train, first 500)', 'configs/clip_es/toy.py',
+        options=['model.caa=False', 'model.crf=False', 'test_dataloader.dataset.indices=500'], uses_toy_clip=True,
+        toy_clip_keys=CLIP_ES_WEIGHTS),
+    Row('clip_es_caa', 'CLIP-ES pseudo masks', '+ CAA (toy train, first 500)', 'configs/clip_es/toy.py',
+        options=['model.crf=False', 'test_dataloader.dataset.indices=500'], uses_toy_clip=True,
+        toy_clip_keys=CLIP_ES_WEIGHTS),
+    Row('clip_es_caa_crf', 'CLIP-ES pseudo masks', '+ CAA + dense CRF (toy train, first 500)',
+        'configs/clip_es/toy.py', options=['test_dataloader.dataset.indices=500'], uses_toy_clip=True,
+        toy_clip_keys=CLIP_ES_WEIGHTS),
+    Row('clip_es_pseudo_masks', 'CLIP-ES pseudo masks', 'CAA + CRF, all 2000 toy train images, written',
+        'configs/clip_es/toy_pseudo_masks.py', uses_toy_clip=True, toy_clip_keys=CLIP_ES_WEIGHTS,
+        options=[f'test_dataloader.dataset.out_dir={osp.dirname(CLIP_ES_LABELS)}',
+                 f'test_evaluator.1.out_dir={osp.dirname(CLIP_ES_LABELS)}']),
+    Row('clip_es_student_cgl', 'CLIP-ES student', 'DeepLabv2-style student on the pseudo masks, CGL (mu 0.95)',
+        'configs/clip_es/toy_deeplabv2.py', train=True,
+        options=[f'train_dataloader.dataset.data_prefix.seg_map_path={CLIP_ES_LABELS}']),
+    Row('clip_es_student_ce', 'CLIP-ES student', 'same, plain cross-entropy', 'configs/clip_es/toy_deeplabv2_ce.py',
+        train=True, options=[f'train_dataloader.dataset.data_prefix.seg_map_path={CLIP_ES_LABELS}']),
 ]
 
 
@@ -107,7 +132,7 @@ def run(cmd, log_path):
     return text
 
 
-def run_row(row: Row, out_dir: str, python: str, toy_clip: str):
+def run_row(row: Row, out_dir: str, python: str, toy_clip: str, reuse: bool = False):
     work_dir = osp.join(out_dir, row.key)
     os.makedirs(work_dir, exist_ok=True)
     start = time.time()
@@ -115,7 +140,7 @@ def run_row(row: Row, out_dir: str, python: str, toy_clip: str):
     if row.uses_toy_clip:
         options += [f'{key}={toy_clip}' for key in row.toy_clip_keys]
     opts = ['--cfg-options', *options] if options else []
-    if row.train:
+    if row.train and not (reuse and osp.isfile(osp.join(work_dir, 'last_checkpoint'))):
         run([python, 'tools/train.py', row.config, '--work-dir', work_dir, *opts], osp.join(work_dir, 'train.log'))
     train_dir = osp.join(out_dir, row.trained_by or row.key)
     if row.checkpoint:
@@ -137,10 +162,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--out', default='work_dirs/toy_benchmark')
     parser.add_argument('--only', help='run rows whose key contains this string')
+    parser.add_argument('--reuse', action='store_true', help='test the existing checkpoint of trained rows')
     args = parser.parse_args()
     out_dir = osp.join(ROOT, args.out)
     os.makedirs(out_dir, exist_ok=True)
     rows = [r for r in ROWS if not args.only or args.only in r.key]
+    if any(r.config.startswith('configs/clip_es/') for r in rows) and not osp.isdir(osp.join(ROOT, 'data/toy/voc')):
+        run([sys.executable, 'tools/dataset_converters/write_toy_world.py', 'data/toy', '--shards', '0'],
+            osp.join(out_dir, 'write_toy_world.log'))
     for row in rows:
         # the toy CLIP trained by this benchmark's toy_clip row, else the one tools/quickstart.sh made
         toy_clip = osp.join(out_dir, 'toy_clip', 'toy_clip.pth')
@@ -149,7 +178,7 @@ def main():
             print(f'skip {row.key}: no toy CLIP yet ({TOY_CLIP}); run the toy_clip row first', flush=True)
             continue
         print(f'running {row.key} ...', flush=True)
-        run_row(row, out_dir, sys.executable, toy_clip)
+        run_row(row, out_dir, sys.executable, toy_clip, args.reuse)
     table = make_table(out_dir)
     with open(osp.join(out_dir, 'toy_results.md'), 'w') as f:
         f.write(table)

@@ -7,6 +7,7 @@ model = dict(
     type='SimSegPretrainer',
     image_encoder=dict(dense_mode='qk'),
     loss=dict(_delete_=True, type='LoDALoss', image_top_m=5, text_top_m=5, init_temperature=0.02),
-    # the toy vocabulary has no background word: every pixel is one of the 10 classes
-    zero_shot=dict(_delete_=True, type='SimSegZeroShot', top_k=5, background_class=None))
+    # Toy adaptations of the adaptive threshold (see README): a toy image holds 3-4 of the 10
+    # classes (a VOC image ~1.5 of 20), so mu over all 10 classes, no sigma; no background word.
+    zero_shot=dict(_delete_=True, type='SimSegZeroShot', top_k=10, sigma_factor=0.0, background_class=None))
 custom_hooks = [dict(type='ExportClipHook', filename='simseg_toy_clip.pth')]

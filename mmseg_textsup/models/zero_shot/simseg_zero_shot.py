@@ -57,6 +57,9 @@ class SimSegZeroShot(nn.Module):
             given to unassigned pixels). None (a vocabulary of only real classes, e.g. the toy
             world): unassigned pixels take the kept class with the highest coarse map there.
             Defaults to 0.
+        select_classes (bool): SimSeg's class selection, binary masks and stacking. False:
+            a diagnostic read-out, the argmax of the coarse maps over every class.
+            Defaults to True.
     """
 
     def __init__(self,
@@ -65,7 +68,8 @@ class SimSegZeroShot(nn.Module):
                  max_classes: int = 5,
                  crf: bool = True,
                  crf_cfg: Optional[dict] = None,
-                 background_class: Optional[int] = 0):
+                 background_class: Optional[int] = 0,
+                 select_classes: bool = True):
         super().__init__()
         self.top_k = top_k
         self.sigma_factor = sigma_factor
@@ -74,6 +78,7 @@ class SimSegZeroShot(nn.Module):
         self.crf_cfg = dict(iterations=3, gaussian_sxy=3, gaussian_compat=3, bilateral_sxy=40, bilateral_srgb=13,
                             bilateral_compat=10, **(crf_cfg or {}))
         self.background_class = background_class
+        self.select_classes = select_classes
 
     def coarse_and_confidence(self, model, inputs: Tensor):
         """Coarse maps (B, K, h, w) and class confidences (B, K); the background row is -inf."""
@@ -102,6 +107,8 @@ class SimSegZeroShot(nn.Module):
     def _segment(self, coarse: Tensor, confidence: Tensor, image: np.ndarray) -> Tensor:
         """Label map (H, W) of one image from its coarse maps (K, H, W) and confidences (K,)."""
         scored = confidence.isfinite().nonzero().flatten()
+        if not self.select_classes:
+            return scored[coarse[scored].argmax(dim=0)]
         kept = scored[adaptive_class_selection(confidence[scored], self.top_k, self.sigma_factor, self.max_classes)]
         lo = coarse[kept].flatten(1).amin(dim=1)[:, None, None]
         hi = coarse[kept].flatten(1).amax(dim=1)[:, None, None]
