@@ -8,5 +8,6 @@ from .voc20 import PascalVOC20Dataset
 from .web_dataset_pairs import WebDatasetPairs
 
 __all__ = [
-    'COCOObjectDataset', 'CsvPairs', 'PascalVOC20Dataset', 'PendingPseudoLabels', 'ToyCaptionDataset', 'ToySegDataset', 'WebDatasetPairs'
+    'COCOObjectDataset', 'CsvPairs', 'PascalVOC20Dataset', 'PendingPseudoLabels', 'ToyCaptionDataset',
+    'ToySegDataset', 'WebDatasetPairs'
 ]

@@ -6,7 +6,6 @@ import torch.nn.functional as F
 from mmengine.structures import PixelData
 from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.registry import MODELS
-from mmseg.structures import SegDataSample
 from mmseg.utils import OptSampleList, SampleList
 from torch import Tensor
 
@@ -162,7 +161,9 @@ class ClipES(BaseSegmentor):
         H, W = image.shape[1:]
         patch = self.backbone.patch_size
         size = (math.ceil(H / patch) * patch, math.ceil(W / patch) * patch)
-        return F.interpolate(image[None], size=size, mode='bilinear', align_corners=False) if size != (H, W) else image[None]
+        if size == (H, W):
+            return image[None]
+        return F.interpolate(image[None], size=size, mode='bilinear', align_corners=False)
 
     @torch.no_grad()
     def present_class_scores(self, image: Tensor, image_labels) -> Tensor:
@@ -204,7 +205,8 @@ class ClipES(BaseSegmentor):
             if ori != (h, w):
                 labels = F.interpolate(labels[None, None].float(), size=ori, mode='nearest')[0, 0].long()
                 confidence = F.interpolate(confidence[None, None], size=ori, mode='bilinear')[0, 0]
-            sample.set_data(dict(pred_sem_seg=PixelData(data=labels[None]), confidence=PixelData(data=confidence[None])))
+            sample.set_data(dict(pred_sem_seg=PixelData(data=labels[None]),
+                                 confidence=PixelData(data=confidence[None])))
         return data_samples
 
     def loss(self, inputs: Tensor, data_samples: SampleList):
