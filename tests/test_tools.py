@@ -13,8 +13,16 @@ from tiny_cfg import TINY, TOY_PRETRAIN, as_cli, tiny_pretrain_options
 ENV = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1')
 
 
+def _free_port() -> str:
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return str(s.getsockname()[1])
+
+
 def _run(args, timeout=300):
-    proc = subprocess.run(args, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True, timeout=timeout)
+    env = dict(ENV, PORT=_free_port())  # distributed launches never collide with another job's port
+    proc = subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
     return proc.stdout + proc.stderr
 
@@ -110,3 +118,26 @@ def test_maskclip_plus_dist_train_switches_phase_resumes_and_tests(tmp_path):
     log = _run([sys.executable, 'tools/test.py', config, osp.join(work_dir, 'iter_6.pth'), '--work-dir',
                 str(tmp_path / 'test'), '--cfg-options', *as_cli(options)])
     assert 'mIoU' in log
+
+
+def _miou(log):
+    import re
+    return float(re.findall(r'mIoU: ([\d.]+)', log)[-1])
+
+
+@pytest.mark.slow
+def test_dist_test_gives_the_single_process_miou(tmp_path):
+    """tools/dist_test.sh CONFIG none 2 == tools/test.py CONFIG none on the toy world."""
+    import open_clip
+    clip_path = str(tmp_path / 'tiny_clip.pth')
+    torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
+    options = [f'model.backbone.model_name={TINY}', f'model.backbone.pretrained={clip_path}',
+               f'model.decode_head.text_encoder.model_name={TINY}',
+               f'model.decode_head.text_encoder.pretrained={clip_path}', 'test_dataloader.dataset.num_samples=16',
+               'test_dataloader.batch_size=4', 'test_dataloader.num_workers=0',
+               'test_dataloader.persistent_workers=False', 'model.backbone.dense_mode=value']
+    single = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy.py', 'none', '--work-dir',
+                   str(tmp_path / 'single'), '--cfg-options', *options])
+    dist = _run(['bash', 'tools/dist_test.sh', 'configs/maskclip/toy.py', 'none', '2', '--work-dir',
+                 str(tmp_path / 'dist'), '--cfg-options', *options])
+    assert _miou(single) == _miou(dist) > 0

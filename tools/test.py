@@ -13,7 +13,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
-from mmseg_textsup.utils.distributed import prepare_cpu_distributed
+from mmseg_textsup.utils.distributed import prepare_cpu_distributed, use_separate_ddp_for_testing
 
 
 def parse_args():
@@ -45,13 +45,17 @@ def main():
         if not osp.isfile(args.checkpoint):
             raise FileNotFoundError(f'Checkpoint not found: {args.checkpoint}')
         cfg.load_from = args.checkpoint
-    if args.out is not None:
-        cfg.test_evaluator['output_dir'] = args.out
+    if args.out is not None:  # mmseg's IoUMetric writes the prediction PNGs
+        evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
+        for evaluator in evaluators:
+            if evaluator['type'] in ('IoUMetric', 'ZeroShotIoUMetric'):
+                evaluator['output_dir'] = args.out
     if args.show_dir is not None:
         hooks = cfg.default_hooks
         hooks.visualization = dict(type='SegVisualizationHook', draw=True, interval=1)
         cfg.visualizer['save_dir'] = args.show_dir
     prepare_cpu_distributed(cfg, args.launcher)
+    use_separate_ddp_for_testing(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     if cfg.get('load_from') is None:
         # MMEngine's test loop does not initialise weights: load the towers' `pretrained=` here

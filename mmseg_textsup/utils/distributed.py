@@ -23,3 +23,12 @@ def prepare_cpu_distributed(cfg: Config, launcher: str) -> None:
     wrapper['device_ids'] = None
     wrapper.setdefault('find_unused_parameters', cfg.get('find_unused_parameters', False))
     cfg.model_wrapper_cfg = wrapper
+
+
+def use_separate_ddp_for_testing(cfg: Config, launcher: str) -> None:
+    """Distributed testing needs no gradient synchronisation, and plain DDP refuses models with
+    nothing to train (every training-free config): wrap only the submodules that have trainable
+    parameters (MMEngine's ``MMSeparateDistributedDataParallel``), none for training-free models."""
+    if launcher == 'none':
+        return
+    cfg.model_wrapper_cfg = dict(cfg.get('model_wrapper_cfg') or {}, type='MMSeparateDistributedDataParallel')
