@@ -1,0 +1,61 @@
+"""Training killed with SIGKILL resumes from its last checkpoint to the same final weights as an
+uninterrupted run of the same seed (CPU, deterministic)."""
+import os
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+from conftest import REPO_ROOT
+from tiny_cfg import TOY_PRETRAIN, tiny_pretrain_options
+
+ENV = dict(os.environ, OMP_NUM_THREADS='1')
+
+
+def _config(tmp_path):
+    """The tiny toy-CLIP pre-training without random augmentation (flips would be drawn afresh
+    after a restart), single-process data loading, deterministic mode."""
+    options = tiny_pretrain_options(max_iters=8, checkpoint_interval=2, batch_size=8)
+    lines = [f"_base_ = [{TOY_PRETRAIN!r}]", "randomness = dict(seed=0, deterministic=True)",
+             "train_dataloader = dict(batch_size=8, num_workers=0, persistent_workers=False, dataset=dict(pipeline=["
+             "dict(type='LoadToySample', with_seg=False), dict(type='TokenizeCaption', model_name='TextSup-Toy-ViT'),"
+             "dict(type='PackImageTextInputs')]))", 'custom_hooks = []']
+    path = tmp_path / 'kill_resume.py'
+    path.write_text('\n'.join(lines) + '\n')
+    return str(path), [f'{k}={v}' for k, v in options.items() if not k.startswith('train_dataloader.')]
+
+
+def _train(config, options, work_dir, resume=False):
+    cmd = [sys.executable, 'tools/train.py', config, '--work-dir', work_dir, *(['--resume'] if resume else []),
+           '--cfg-options', *options]
+    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_gives_the_uninterrupted_final_weights(tmp_path):
+    config, options = _config(tmp_path)
+    full, killed = str(tmp_path / 'full'), str(tmp_path / 'killed')
+    proc = _train(config, options, full)
+    assert proc.wait(timeout=300) == 0, proc.stderr.read()[-3000:]
+    proc = _train(config, options, killed)
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        if osp.isfile(osp.join(killed, 'iter_4.pth')):
+            time.sleep(0.3)  # land somewhere after the checkpoint, possibly inside the next save
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, 'the run finished before the kill'
+    assert not osp.isfile(osp.join(killed, 'iter_8.pth'))
+    proc = _train(config, options, killed, resume=True)
+    assert proc.wait(timeout=300) == 0, proc.stderr.read()[-3000:]
+    a = torch.load(osp.join(full, 'iter_8.pth'), map_location='cpu')['state_dict']
+    b = torch.load(osp.join(killed, 'iter_8.pth'), map_location='cpu')['state_dict']
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
