@@ -26,7 +26,7 @@ class PendingPseudoLabels(Dataset):
 
     @property
     def metainfo(self) -> dict:
-        return self.dataset.metainfo
+        return dict(self.dataset.metainfo, num_pending=len(self.pending))
 
     def __len__(self) -> int:
         return len(self.pending)

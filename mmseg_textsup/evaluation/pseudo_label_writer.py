@@ -2,8 +2,11 @@ import os
 import os.path as osp
 from typing import Optional, Sequence
 
+import math
+
 import mmcv
 import numpy as np
+from mmengine.dist import get_rank, get_world_size
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmseg.registry import METRICS
@@ -32,7 +35,8 @@ class PseudoLabelWriter(BaseMetric):
     Used next to ``IoUMetric`` in ``test_evaluator``. Every file is written atomically (an
     interrupted run never leaves a truncated PNG) and images whose files exist are skipped,
     so re-running finishes an interrupted job (with ``PendingPseudoLabels`` the finished
-    images are not even recomputed).
+    images are not even recomputed). Rank 0 shows a progress bar (its total comes from
+    ``PendingPseudoLabels``).
 
     Args:
         out_dir (str): output folder.
@@ -45,10 +49,20 @@ class PseudoLabelWriter(BaseMetric):
     def __init__(self, out_dir: str, collect_device: str = 'cpu', prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.out_dir = out_dir
+        self._bar = None
         for sub in ('labels', 'confidence'):
             os.makedirs(osp.join(out_dir, sub), exist_ok=True)
 
+    def _progress(self, n: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+            total = (self.dataset_meta or {}).get('num_pending')
+            total = math.ceil(total / get_world_size()) if total is not None else None
+            self._bar = tqdm(total=total, desc=f'pseudo labels -> {self.out_dir}', disable=get_rank() != 0)
+        self._bar.update(n)
+
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        self._progress(len(data_samples))
         for sample in data_samples:
             label_path, conf_path = label_paths(self.out_dir, sample['img_path'])
             has_conf = 'confidence' in sample
@@ -65,6 +79,9 @@ class PseudoLabelWriter(BaseMetric):
             self.results.append(1)
 
     def compute_metrics(self, results: list) -> dict:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
         written = int(sum(results))
         print_log(f'pseudo labels: wrote {written}, skipped {len(results) - written} finished, in {self.out_dir}',
                   'current')
