@@ -3,11 +3,27 @@
 MMEngine's ``pytorch`` launcher calls ``torch.cuda.set_device`` and wraps the model with
 ``device_ids=[LOCAL_RANK]``; both fail without a GPU. On such a machine the process group
 is initialised here with gloo before the Runner is built (the Runner then skips its own
-initialisation) and DDP gets ``device_ids=None``. With CUDA nothing changes.
+initialisation), DDP gets ``device_ids=None`` and SyncBN (CUDA only) becomes BN. With CUDA
+nothing changes.
 """
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
+from mmengine.logging import print_log
+
+
+def _sync_bn_to_bn(node) -> int:
+    """Replace ``type='SyncBN'`` by ``'BN'`` in a (nested) config; returns how many."""
+    count = 0
+    if isinstance(node, dict):
+        if node.get('type') == 'SyncBN':
+            node['type'] = 'BN'
+            count += 1
+        for value in node.values():
+            count += _sync_bn_to_bn(value)
+    elif isinstance(node, (list, tuple)):
+        count += sum(_sync_bn_to_bn(v) for v in node)
+    return count
 
 
 def prepare_cpu_distributed(cfg: Config, launcher: str) -> None:
@@ -18,6 +34,8 @@ def prepare_cpu_distributed(cfg: Config, launcher: str) -> None:
         raise ValueError(f'Without CUDA only --launcher pytorch (torchrun) is supported, got {launcher!r}')
     if not dist.is_initialized():
         dist.init_process_group(backend='gloo')
+    if _sync_bn_to_bn(cfg.model):  # SyncBatchNorm needs CUDA
+        print_log('CPU distributed run: SyncBN layers become per-process BN', 'current', level=30)
     wrapper = dict(cfg.get('model_wrapper_cfg') or {})
     wrapper.setdefault('type', 'MMDistributedDataParallel')
     wrapper['device_ids'] = None
