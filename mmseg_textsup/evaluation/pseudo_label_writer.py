@@ -1,8 +1,7 @@
+import math
 import os
 import os.path as osp
 from typing import Optional, Sequence
-
-import math
 
 import mmcv
 import numpy as np
