@@ -84,6 +84,15 @@ def test_image_level_labels_from_mask_xml_and_file(tmp_path):
     labels.write_text('a 1 3\nb 9\n')
     with pytest.raises(ValueError, match=r'labels.txt, line 2: unknown class ids \[9\]'):
         TRANSFORMS.build(dict(type='LoadImageLevelLabels', source='file', classes=classes, label_file=str(labels)))
+    coco = tmp_path / 'instances.json'
+    coco.write_text('{"images": [{"id": 7, "file_name": "c.jpg"}, {"id": 8, "file_name": "d.jpg"}], '
+                    '"categories": [{"id": 16, "name": "bird"}, {"id": 2, "name": "bicycle"}], '
+                    '"annotations": [{"image_id": 7, "category_id": 16}, {"image_id": 7, "category_id": 2}]}')
+    t = TRANSFORMS.build(dict(type='LoadImageLevelLabels', source='coco', classes=classes, label_file=str(coco)))
+    assert t(dict(img_path='c.jpg'))['image_labels'].tolist() == [2, 3]
+    assert t(dict(img_path='d.jpg'))['image_labels'].tolist() == []
+    with pytest.raises(ValueError, match=r"\['bird'\] are not classes"):
+        TRANSFORMS.build(dict(type='LoadImageLevelLabels', source='coco', classes=classes[:3], label_file=str(coco)))
     with pytest.raises(FileNotFoundError, match='nope.txt'):
         TRANSFORMS.build(dict(type='LoadImageLevelLabels', source='file', classes=classes,
                               label_file=str(tmp_path / 'nope.txt')))

@@ -1,3 +1,4 @@
+import json
 import os.path as osp
 import xml.etree.ElementTree as ET
 from typing import Dict, Optional, Sequence
@@ -36,6 +37,30 @@ def read_label_file(path: str, num_classes: int) -> Dict[str, np.ndarray]:
     return labels
 
 
+def read_coco_labels(path: str, classes: Sequence[str]) -> Dict[str, np.ndarray]:
+    """Image-level labels from a COCO-style annotation file (``images``, ``annotations``,
+    ``categories``): image file stem -> dataset labels of the categories annotated in it.
+
+    Raises:
+        FileNotFoundError: naming the file.
+        ValueError: naming the file and the categories that are not dataset classes.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'COCO annotation file not found: {path}')
+    with open(path) as f:
+        coco = json.load(f)
+    lookup = {normalise_class_name(c): i for i, c in enumerate(classes)}
+    category = {c['id']: c['name'] for c in coco.get('categories', [])}
+    unknown = sorted({n for n in category.values() if normalise_class_name(n) not in lookup})
+    if unknown:
+        raise ValueError(f'{path}: categories {unknown} are not classes of the dataset ({len(classes)} classes)')
+    stem = {im['id']: osp.splitext(osp.basename(im['file_name']))[0] for im in coco.get('images', [])}
+    labels: Dict[str, set] = {s: set() for s in stem.values()}
+    for ann in coco.get('annotations', []):
+        labels[stem[ann['image_id']]].add(lookup[normalise_class_name(category[ann['category_id']])])
+    return {s: np.asarray(sorted(c), dtype=np.int64) for s, c in labels.items()}
+
+
 @TRANSFORMS.register_module()
 class LoadImageLevelLabels(BaseTransform):
     """Put the classes present in an image (``image_labels``, dataset label indices) on the sample.
@@ -48,13 +73,15 @@ class LoadImageLevelLabels(BaseTransform):
     - ``'mask'``: the classes of ``gt_seg_map`` (after ``LoadAnnotations``), ``ignore_index``
       and ``exclude`` left out;
     - ``'voc_xml'``: the object names of the VOC annotation ``<xml_dir>/<image id>.xml``;
-    - ``'file'``: a text file with ``<image id> <class id> ...`` per line (``label_file``).
+    - ``'file'``: a text file with ``<image id> <class id> ...`` per line (``label_file``);
+    - ``'coco'``: a COCO-style annotation JSON (``label_file``): the categories annotated in
+      each image, matched to ``classes`` by name.
 
     Args:
-        source (str): ``'mask'``, ``'voc_xml'`` or ``'file'``. Defaults to ``'mask'``.
+        source (str): ``'mask'``, ``'voc_xml'``, ``'file'`` or ``'coco'``. Defaults to ``'mask'``.
         classes (Sequence[str], optional): class names of the dataset, in label order (needed by
-            ``'voc_xml'`` and ``'file'``). Defaults to None.
-        label_file (str, optional): the file of ``'file'``. Defaults to None.
+            every source but ``'mask'``). Defaults to None.
+        label_file (str, optional): the file of ``'file'`` and ``'coco'``. Defaults to None.
         xml_dir (str, optional): folder of the VOC XML files. Defaults to None.
         exclude (Sequence[int]): labels never reported (e.g. the background 0). Defaults to ().
         ignore_index (int): label of ignored pixels. Defaults to 255.
@@ -67,8 +94,8 @@ class LoadImageLevelLabels(BaseTransform):
                  xml_dir: Optional[str] = None,
                  exclude: Sequence[int] = (),
                  ignore_index: int = 255):
-        if source not in ('mask', 'voc_xml', 'file'):
-            raise ValueError(f"source must be 'mask', 'voc_xml' or 'file', got {source!r}")
+        if source not in ('mask', 'voc_xml', 'file', 'coco'):
+            raise ValueError(f"source must be 'mask', 'voc_xml', 'file' or 'coco', got {source!r}")
         if source != 'mask' and not classes:
             raise ValueError(f'source={source!r} needs the dataset class names (classes=...)')
         self.source = source
@@ -77,7 +104,12 @@ class LoadImageLevelLabels(BaseTransform):
         self.exclude = set(exclude)
         self.ignore_index = ignore_index
         self.xml_dir = xml_dir
-        self.table = read_label_file(label_file, len(self.classes)) if source == 'file' else None
+        self.label_file = label_file
+        self.table = None
+        if source == 'file':
+            self.table = read_label_file(label_file, len(self.classes))
+        elif source == 'coco':
+            self.table = read_coco_labels(label_file, self.classes)
         if source == 'voc_xml' and not xml_dir:
             raise ValueError("source='voc_xml' needs xml_dir (the VOC 'Annotations' folder)")
 
@@ -106,7 +138,7 @@ class LoadImageLevelLabels(BaseTransform):
         else:
             image_id = self._image_id(results)
             if image_id not in self.table:
-                raise KeyError(f'image {image_id!r} has no entry in the image-level label file')
+                raise KeyError(f'image {image_id!r} has no entry in the image-level label file {self.label_file}')
             labels = self.table[image_id]
         results['image_labels'] = np.asarray([c for c in labels if c not in self.exclude], dtype=np.int64)
         return results
