@@ -13,6 +13,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
+from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits
 from mmseg_textsup.utils.distributed import prepare_cpu_distributed, use_separate_ddp_for_testing
 
 
@@ -57,10 +58,12 @@ def main():
     prepare_cpu_distributed(cfg, args.launcher)
     use_separate_ddp_for_testing(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
     if cfg.get('load_from') is None:
         # MMEngine's test loop does not initialise weights: load the towers' `pretrained=` here
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         model.init_weights()
+    else:
+        check_checkpoint_fits(model, cfg.load_from)
     runner.test()
 
 

@@ -1,0 +1,26 @@
+"""Refuse a checkpoint that does not fit the model before evaluating (MMEngine only warns)."""
+import torch
+from mmengine.logging import print_log
+
+
+def check_checkpoint_fits(model: torch.nn.Module, path: str) -> None:
+    """Raise ``ValueError`` when ``path`` misses weights of ``model`` or has other shapes.
+
+    MMEngine loads non-strictly and only logs mismatches, so a checkpoint trained with another
+    vocabulary size (a different classifier shape) or another architecture would be evaluated
+    with partly random weights. Extra checkpoint keys (e.g. a saved teacher) are only logged.
+    """
+    checkpoint = torch.load(path, map_location='cpu')  # weights_only, with the package's allow-list
+    state = checkpoint.get('state_dict', checkpoint)
+    own = model.state_dict()
+    missing = sorted(set(own) - set(state))
+    unexpected = sorted(set(state) - set(own))
+    shapes = sorted(f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}'
+                    for k, v in own.items() if k in state and state[k].shape != v.shape)
+    if missing or shapes:
+        raise ValueError(f'{path} does not fit the model of this config: shape mismatches {shapes[:10]}, '
+                         f'missing keys {missing[:10]} ({len(missing)} in all). A classifier trained for another '
+                         'number of classes, or a checkpoint of another architecture?')
+    if unexpected:
+        print_log(f'{path}: {len(unexpected)} checkpoint keys are not used by the model (e.g. {unexpected[:3]})',
+                  'current', level=30)
