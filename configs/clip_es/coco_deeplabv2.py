@@ -10,7 +10,7 @@ coco_root = 'data/coco_stuff164k'
 model = dict(decode_head=dict(num_classes=81))
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='ConfidenceGuidedLabels', mu=0.95),
     dict(type='RandomResize', scale=(2048, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=(512, 512), cat_max_ratio=0.75),

@@ -8,7 +8,7 @@ model = dict(
     text_encoder=dict(vocabulary='clip_es_coco80'), background_words='bg_clip_es_coco23', caa_threshold=0.7)
 coco_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='LoadImageLevelLabels', source='file', classes=['background'] + [str(i) for i in range(1, 81)],
          label_file=coco_root + '/image_labels_train2017.txt', exclude=(0, )),
     {{_base_.pack}},

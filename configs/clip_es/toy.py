@@ -25,7 +25,7 @@ model = dict(
     crf=True)
 cam_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='LoadImageLevelLabels', source='file', classes=toy_classes, label_file=toy_root + '/ImageLabels/train.txt'),
     dict(
         type='PackSegInputs',

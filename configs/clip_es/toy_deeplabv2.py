@@ -31,7 +31,7 @@ train_dataloader = dict(
         ann_file='data/toy/voc/ImageSets/Segmentation/train.txt',
         pipeline=[
             dict(type='LoadImageFromFile'),
-            dict(type='LoadAnnotations'),
+            dict(type='LoadCheckedAnnotations'),
             dict(type='ConfidenceGuidedLabels', mu=0.95),
             dict(type='RandomFlip', prob=0.5),
             dict(type='PackSegInputs'),

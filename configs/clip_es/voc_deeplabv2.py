@@ -10,7 +10,7 @@ pseudo_label_dir = 'work_dirs/clip_es_voc'
 voc_root = 'data/VOCdevkit/VOC2012'
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='ConfidenceGuidedLabels', mu=0.95),
     dict(type='RandomResize', scale=(2048, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=(512, 512), cat_max_ratio=0.75),

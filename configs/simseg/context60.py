@@ -11,7 +11,7 @@ model = dict(vocabulary='context60', zero_shot=dict(top_k=30))
 test_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(288, 288), keep_ratio=False),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='PackSegInputs'),
 ]))
 val_dataloader = test_dataloader

@@ -10,7 +10,7 @@ max_iters = 290000
 val_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(288, 288), keep_ratio=False),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='PackSegInputs'),
 ]))
 test_dataloader = val_dataloader

@@ -10,7 +10,7 @@ _base_ = [
 test_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(288, 288), keep_ratio=False),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='PackSegInputs'),
 ]))
 val_dataloader = test_dataloader

@@ -17,7 +17,7 @@ train_dataloader = dict(
         ]))
 voc_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='PackSegInputs'),
 ]
 val_dataloader = dict(

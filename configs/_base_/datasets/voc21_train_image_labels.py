@@ -11,7 +11,7 @@ pack = dict(
                'flip_direction', 'reduce_zero_label', 'image_labels'))
 cam_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadCheckedAnnotations'),
     dict(type='LoadImageLevelLabels', source='voc_xml', classes=voc_classes, xml_dir=data_root + '/Annotations',
          exclude=(0, )),
     pack,

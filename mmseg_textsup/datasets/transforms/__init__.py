@@ -1,4 +1,5 @@
 from .confidence_guided_labels import ConfidenceGuidedLabels
+from .load_checked_annotations import LoadCheckedAnnotations
 from .load_image_level_labels import LoadImageLevelLabels, read_label_file
 from .load_image_text_pair import BadSampleError, LoadImageTextPair
 from .load_toy_sample import LoadToySample
@@ -6,6 +7,6 @@ from .pack_image_text_inputs import PackImageTextInputs
 from .tokenize_caption import TokenizeCaption
 
 __all__ = [
-    'BadSampleError', 'ConfidenceGuidedLabels', 'LoadImageLevelLabels', 'LoadImageTextPair', 'LoadToySample',
+    'BadSampleError', 'ConfidenceGuidedLabels', 'LoadCheckedAnnotations', 'LoadImageLevelLabels', 'LoadImageTextPair', 'LoadToySample',
     'PackImageTextInputs', 'TokenizeCaption', 'read_label_file'
 ]
