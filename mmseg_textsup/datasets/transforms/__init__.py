@@ -7,6 +7,6 @@ from .pack_image_text_inputs import PackImageTextInputs
 from .tokenize_caption import TokenizeCaption
 
 __all__ = [
-    'BadSampleError', 'ConfidenceGuidedLabels', 'LoadCheckedAnnotations', 'LoadImageLevelLabels', 'LoadImageTextPair', 'LoadToySample',
-    'PackImageTextInputs', 'TokenizeCaption', 'read_label_file'
+    'BadSampleError', 'ConfidenceGuidedLabels', 'LoadCheckedAnnotations', 'LoadImageLevelLabels',
+    'LoadImageTextPair', 'LoadToySample', 'PackImageTextInputs', 'TokenizeCaption', 'read_label_file'
 ]
