@@ -89,6 +89,18 @@ def test_broken_samples_are_skipped_or_raise_when_strict(tmp_path):
     assert len(dataset) == 4
     keys = {dataset[i]['data_samples'].metainfo['key'] for i in range(4)}
     assert keys == {'000000000'}  # every broken sample was replaced by the good one
+    assert dataset.num_skipped >= 3  # counted (shared with forked workers) for SkippedSamplesHook
+    from types import SimpleNamespace
+
+    from mmseg_textsup.engine import SkippedSamplesHook
+    runner = SimpleNamespace(train_dataloader=SimpleNamespace(dataset=dataset))
+    assert SkippedSamplesHook.total(runner) == dataset.num_skipped
+    # skips made in forked dataloader workers are counted in the main process
+    before = dataset.num_skipped
+    from torch.utils.data import DataLoader
+    list(DataLoader(dataset, batch_size=2, num_workers=2, collate_fn=lambda b: b,
+                    multiprocessing_context='fork'))
+    assert dataset.num_skipped >= before + 3
     strict = DATASETS.build(
         dict(type='WebDatasetPairs', shards=[str(path)], pipeline=[dict(type='LoadImageTextPair', strict=True)]))
     errors = set()

@@ -23,5 +23,8 @@ test_dataloader = dict(
             data_prefix=dict(img_path='images/train2017', seg_map_path='annotations_object/train2017'),
             pipeline=coco_pipeline)))
 val_dataloader = test_dataloader
-test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']), dict(type='PseudoLabelWriter', out_dir=pseudo_label_dir)]
+test_evaluator = [
+    dict(type='IoUMetric', iou_metrics=['mIoU']),
+    dict(type='PseudoLabelWriter', out_dir=pseudo_label_dir)
+]
 val_evaluator = test_evaluator

@@ -26,7 +26,9 @@ model = dict(
 cam_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadCheckedAnnotations'),
-    dict(type='LoadImageLevelLabels', source='file', classes=toy_classes, label_file=toy_root + '/ImageLabels/train.txt'),
+    dict(
+        type='LoadImageLevelLabels', source='file', classes=toy_classes,
+        label_file=toy_root + '/ImageLabels/train.txt'),
     dict(
         type='PackSegInputs',
         meta_keys=('img_path', 'seg_map_path', 'ori_shape', 'img_shape', 'pad_shape', 'scale_factor', 'flip',

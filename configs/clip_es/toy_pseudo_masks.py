@@ -9,5 +9,8 @@ test_dataloader = dict(
         out_dir=pseudo_label_dir,
         dataset={{_base_.test_dataloader.dataset}}))
 val_dataloader = test_dataloader
-test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']), dict(type='PseudoLabelWriter', out_dir=pseudo_label_dir)]
+test_evaluator = [
+    dict(type='IoUMetric', iou_metrics=['mIoU']),
+    dict(type='PseudoLabelWriter', out_dir=pseudo_label_dir)
+]
 val_evaluator = test_evaluator

@@ -16,5 +16,8 @@ test_dataloader = dict(
             ann_file='ImageSets/Segmentation/train_aug.txt',
             pipeline={{_base_.cam_pipeline}})))
 val_dataloader = test_dataloader
-test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']), dict(type='PseudoLabelWriter', out_dir=pseudo_label_dir)]
+test_evaluator = [
+    dict(type='IoUMetric', iou_metrics=['mIoU']),
+    dict(type='PseudoLabelWriter', out_dir=pseudo_label_dir)
+]
 val_evaluator = test_evaluator

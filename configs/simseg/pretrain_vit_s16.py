@@ -26,4 +26,5 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=10
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(checkpoint=dict(interval=10000, max_keep_ckpts=3))
+custom_hooks = [dict(type='SkippedSamplesHook', interval=1000)]  # totals of broken web pairs skipped
 auto_scale_lr = dict(enable=False, base_batch_size=1024)

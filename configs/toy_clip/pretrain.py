@@ -32,4 +32,7 @@ test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=325, max_keep_ckpts=2))
-custom_hooks = [dict(type='ExportClipHook', filename='toy_clip.pth')]
+custom_hooks = [
+    dict(type='ExportClipHook', filename='toy_clip.pth'),
+    dict(type='SkippedSamplesHook', interval=325)
+]

@@ -6,9 +6,11 @@ from typing import List
 from mmengine.dataset import BaseDataset
 from mmseg.registry import DATASETS
 
+from .skip_counter import CountsSkippedSamples
+
 
 @DATASETS.register_module()
-class CsvPairs(BaseDataset):
+class CsvPairs(CountsSkippedSamples, BaseDataset):
     """Image-caption pairs listed in a CSV or TSV file (image path, caption).
 
     Args:

@@ -17,6 +17,8 @@ from typing import Dict, List, Sequence, Union
 from mmengine.dataset import BaseDataset
 from mmseg.registry import DATASETS
 
+from .skip_counter import CountsSkippedSamples
+
 IMAGE_EXTENSIONS = ('jpg', 'jpeg', 'png', 'webp')
 
 
@@ -73,7 +75,7 @@ def index_shard(path: str, caption_ext: str = 'txt') -> List[Dict]:
 
 
 @DATASETS.register_module()
-class WebDatasetPairs(BaseDataset):
+class WebDatasetPairs(CountsSkippedSamples, BaseDataset):
     """Image-caption pairs from web-dataset tar shards (the img2dataset layout).
 
     Each shard holds ``{key}.jpg`` (or png/webp) and ``{key}.txt`` (optionally

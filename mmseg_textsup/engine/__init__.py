@@ -1,3 +1,3 @@
-from .hooks import ExportClipHook, SelfTrainingHook
+from .hooks import ExportClipHook, SelfTrainingHook, SkippedSamplesHook
 
-__all__ = ['ExportClipHook', 'SelfTrainingHook']
+__all__ = ['ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']
