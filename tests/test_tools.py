@@ -141,3 +141,25 @@ def test_dist_test_gives_the_single_process_miou(tmp_path):
     dist = _run(['bash', 'tools/dist_test.sh', 'configs/maskclip/toy.py', 'none', '2', '--work-dir',
                  str(tmp_path / 'dist'), '--cfg-options', *options])
     assert _miou(single) == _miou(dist) > 0
+
+
+def test_test_tool_evaluates_a_safetensors_checkpoint_like_the_pth(tmp_path):
+    """tools/test.py accepts .safetensors weights and gives the mIoU of the same .pth checkpoint."""
+    from mmengine.config import Config
+    from mmseg.registry import MODELS
+    from safetensors.torch import save_file
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs/toy_clip/supervised.py'))
+    cfg.model.backbone.model_name = TINY
+    cfg.model.decode_head.in_channels = 32
+    model = MODELS.build(cfg.model)
+    torch.manual_seed(1)  # weights unlike those the tool builds from the config's seed
+    state = {k: (v + torch.randn_like(v) if v.is_floating_point() else v).contiguous()
+             for k, v in model.state_dict().items()}
+    torch.save(dict(state_dict=state, meta={}), tmp_path / 'w.pth')
+    save_file(state, str(tmp_path / 'w.safetensors'))
+    options = [f'model.backbone.model_name={TINY}', 'model.decode_head.in_channels=32',
+               'test_dataloader.dataset.num_samples=8', 'test_dataloader.num_workers=0',
+               'test_dataloader.persistent_workers=False']
+    logs = [_run([sys.executable, 'tools/test.py', 'configs/toy_clip/supervised.py', str(tmp_path / f'w.{ext}'),
+                  '--work-dir', str(tmp_path / ext), '--cfg-options', *options]) for ext in ('pth', 'safetensors')]
+    assert _miou(logs[0]) == _miou(logs[1])

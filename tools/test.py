@@ -13,7 +13,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
-from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits
+from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits, read_state_dict
 from mmseg_textsup.utils.distributed import prepare_cpu_distributed, use_separate_ddp_for_testing
 
 
@@ -45,7 +45,8 @@ def main():
     if args.checkpoint.lower() != 'none':
         if not osp.isfile(args.checkpoint):
             raise FileNotFoundError(f'Checkpoint not found: {args.checkpoint}')
-        cfg.load_from = args.checkpoint
+        if not args.checkpoint.endswith('.safetensors'):  # MMEngine loads its own format
+            cfg.load_from = args.checkpoint
     if args.out is not None:  # mmseg's IoUMetric writes the prediction PNGs
         evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
         for evaluator in evaluators:
@@ -59,11 +60,14 @@ def main():
     use_separate_ddp_for_testing(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-    if cfg.get('load_from') is None:
+    if cfg.get('load_from') is not None:  # MMEngine loads it in runner.test()
+        check_checkpoint_fits(model, cfg.load_from)
+    elif args.checkpoint.endswith('.safetensors'):
+        check_checkpoint_fits(model, args.checkpoint)
+        model.load_state_dict(read_state_dict(args.checkpoint), strict=False)  # extra keys only, checked above
+    else:
         # MMEngine's test loop does not initialise weights: load the towers' `pretrained=` here
         model.init_weights()
-    else:
-        check_checkpoint_fits(model, cfg.load_from)
     runner.test()
 
 

@@ -1,6 +1,18 @@
 """Refuse a checkpoint that does not fit the model before evaluating (MMEngine only warns)."""
+from typing import Dict
+
 import torch
 from mmengine.logging import print_log
+
+
+def read_state_dict(path: str) -> Dict[str, torch.Tensor]:
+    """The model weights of an MMEngine checkpoint (``weights_only`` with the package's
+    allow-list) or of a ``.safetensors`` file."""
+    if path.endswith('.safetensors'):
+        from safetensors.torch import load_file
+        return load_file(path, device='cpu')
+    checkpoint = torch.load(path, map_location='cpu')
+    return checkpoint.get('state_dict', checkpoint)
 
 
 def check_checkpoint_fits(model: torch.nn.Module, path: str) -> None:
@@ -10,8 +22,7 @@ def check_checkpoint_fits(model: torch.nn.Module, path: str) -> None:
     vocabulary size (a different classifier shape) or another architecture would be evaluated
     with partly random weights. Extra checkpoint keys (e.g. a saved teacher) are only logged.
     """
-    checkpoint = torch.load(path, map_location='cpu')  # weights_only, with the package's allow-list
-    state = checkpoint.get('state_dict', checkpoint)
+    state = read_state_dict(path)
     own = model.state_dict()
     missing = sorted(set(own) - set(state))
     unexpected = sorted(set(state) - set(own))
