@@ -153,7 +153,7 @@ def test_test_tool_evaluates_a_safetensors_checkpoint_like_the_pth(tmp_path):
     cfg.model.decode_head.in_channels = 32
     model = MODELS.build(cfg.model)
     torch.manual_seed(1)  # weights unlike those the tool builds from the config's seed
-    state = {k: (v + torch.randn_like(v) if v.is_floating_point() else v).contiguous()
+    state = {k: (v + torch.randn_like(v) if v.dim() > 1 else v).contiguous()  # weight matrices / kernels
              for k, v in model.state_dict().items()}
     torch.save(dict(state_dict=state, meta={}), tmp_path / 'w.pth')
     save_file(state, str(tmp_path / 'w.safetensors'))
