@@ -48,3 +48,21 @@ def test_label_maps_load_or_fail_with_a_reason(tmp_path):
         _load(tmp_path / 'colour.png')
     with pytest.raises(FileNotFoundError, match='missing.png'):
         _load(tmp_path / 'missing.png')
+
+
+@pytest.mark.parametrize('reduce_zero_label,label_map', [(False, None), (True, None), (False, {3: 1, 1: 3})])
+def test_checked_loader_matches_mmseg_on_valid_label_maps(tmp_path, reduce_zero_label, label_map):
+    from mmseg.datasets.transforms import LoadAnnotations
+    labels = RNG.integers(0, 6, (20, 30)).astype(np.uint8)
+    labels[0] = 255
+    Image.fromarray(labels).save(tmp_path / 'l.png')
+
+    def load(transform):
+        results = dict(seg_map_path=str(tmp_path / 'l.png'), reduce_zero_label=reduce_zero_label, seg_fields=[])
+        if label_map:
+            results['label_map'] = label_map
+        return transform(results)['gt_seg_map']
+
+    ours = load(TRANSFORMS.build(dict(type='LoadCheckedAnnotations')))
+    np.testing.assert_array_equal(ours, load(LoadAnnotations()))
+    assert ours.dtype == np.uint8

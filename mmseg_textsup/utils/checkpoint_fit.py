@@ -4,6 +4,8 @@ from typing import Dict
 import torch
 from mmengine.logging import print_log
 
+from ..models.clip.loading import state_dict_mismatches
+
 
 def read_state_dict(path: str) -> Dict[str, torch.Tensor]:
     """The model weights of an MMEngine checkpoint (``weights_only`` with the package's
@@ -22,12 +24,7 @@ def check_checkpoint_fits(model: torch.nn.Module, path: str) -> None:
     vocabulary size (a different classifier shape) or another architecture would be evaluated
     with partly random weights. Extra checkpoint keys (e.g. a saved teacher) are only logged.
     """
-    state = read_state_dict(path)
-    own = model.state_dict()
-    missing = sorted(set(own) - set(state))
-    unexpected = sorted(set(state) - set(own))
-    shapes = sorted(f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}'
-                    for k, v in own.items() if k in state and state[k].shape != v.shape)
+    missing, unexpected, shapes = state_dict_mismatches(model, read_state_dict(path))
     if missing or shapes:
         raise ValueError(f'{path} does not fit the model of this config: shape mismatches {shapes[:10]}, '
                          f'missing keys {missing[:10]} ({len(missing)} in all). A classifier trained for another '

@@ -9,16 +9,12 @@ the new files in the temporary directory.
 """
 import argparse
 import os
-import sys
 import tempfile
 
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
-
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tests'))
-from tiny_cfg import tiny_pretrain_options  # noqa: E402
 
 
 def rss_mib() -> float:
@@ -53,9 +49,19 @@ def main():
     args = parser.parse_args()
     before = set(os.listdir(tempfile.gettempdir()))
     cfg = Config.fromfile(args.config)
-    options = tiny_pretrain_options(max_iters=args.iters, checkpoint_interval=args.iters, batch_size=16)
-    options['default_hooks.logger.interval'] = args.every
-    cfg.merge_from_dict(options)
+    cfg.merge_from_dict({  # tiny towers, the toy schedule stretched over --iters, one checkpoint at the end
+        'model.image_encoder.model_name': 'TextSup-Tiny-ViT',
+        'model.text_encoder.model_name': 'TextSup-Tiny-ViT',
+        'train_cfg.max_iters': args.iters,
+        'train_cfg.val_interval': args.iters,
+        'param_scheduler.1.end': args.iters,
+        'train_dataloader.batch_size': 16,
+        'val_dataloader.dataset.num_samples': 8,
+        'val_dataloader.num_workers': 0,
+        'val_dataloader.persistent_workers': False,
+        'default_hooks.checkpoint.interval': args.iters,
+        'default_hooks.logger.interval': args.every,
+    })
     cfg.work_dir = args.work_dir
     probe = MemoryProbe(args.every)
     runner = Runner.from_cfg(cfg)

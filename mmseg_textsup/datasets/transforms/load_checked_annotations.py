@@ -15,7 +15,8 @@ class LoadCheckedAnnotations(LoadAnnotations):
     around (300 becomes 44) and a colour-coded RGB map stays (H, W, 3). This loader names the
     file and says what to do instead; grayscale maps saved as RGB (three equal channels),
     palette PNGs (read as indices) and 16-bit maps with ids <= 255 load as usual. A missing
-    file raises ``FileNotFoundError`` with its path.
+    file raises ``FileNotFoundError`` with its path. The file is read once; ``reduce_zero_label``
+    and ``label_map`` behave as in mmseg.
 
     Args:
         **kwargs: :class:`LoadAnnotations` arguments.
@@ -29,13 +30,27 @@ class LoadCheckedAnnotations(LoadAnnotations):
                                backend=self.imdecode_backend)
         if raw is None:
             raise ValueError(f'{path}: not a readable image')
-        channels_equal = raw.ndim == 3 and all(np.array_equal(raw[..., 0], raw[..., c]) for c in range(1, 3))
-        if raw.ndim == 3 and raw.shape[2] >= 3 and not channels_equal:
-            raise ValueError(f'{path}: a colour (RGB) label map; labels must be class indices in a single-channel '
-                             'or palette PNG (convert the colours to indices first)')
+        if raw.ndim == 3:
+            if raw.shape[2] >= 3 and not all(np.array_equal(raw[..., 0], raw[..., c]) for c in (1, 2)):
+                raise ValueError(f'{path}: a colour (RGB) label map; labels must be class indices in a '
+                                 'single-channel or palette PNG (convert the colours to indices first)')
+            raw = raw[..., 0]  # grayscale stored as equal channels
         if raw.max(initial=0) > 255:
             raise ValueError(f'{path}: class ids up to {int(raw.max())} do not fit the uint8 label maps of mmseg '
                              '(at most 255, which is also the ignore index)')
-        super()._load_seg_map(results)
-        if results['gt_seg_map'].ndim == 3:  # grayscale stored as three equal channels
-            results['gt_seg_map'] = np.ascontiguousarray(results['gt_seg_map'][..., 0])
+        labels = raw.astype(np.uint8)
+        # from here on, mmseg's own handling of reduce_zero_label and label_map
+        if self.reduce_zero_label is None:
+            self.reduce_zero_label = results['reduce_zero_label']
+        if self.reduce_zero_label != results['reduce_zero_label']:
+            raise ValueError(f'the dataset has reduce_zero_label={results["reduce_zero_label"]} but the loader '
+                             f'{self.reduce_zero_label}')
+        if self.reduce_zero_label:  # 0 -> ignore, k -> k - 1
+            labels = np.where(labels == 0, 255, labels - 1).astype(np.uint8)
+            labels[labels == 254] = 255
+        if results.get('label_map') is not None:
+            original = labels.copy()
+            for old_id, new_id in results['label_map'].items():
+                labels[original == old_id] = new_id
+        results['gt_seg_map'] = labels
+        results['seg_fields'].append('gt_seg_map')

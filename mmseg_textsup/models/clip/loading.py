@@ -177,13 +177,19 @@ def load_tower_weights(tower: torch.nn.Module, model_name: str, pretrained: str,
     print_log(f'loaded the {part} tower of {model_name} from {path}', logger='current')
 
 
-def check_state_dict_fits(module: torch.nn.Module, state_dict: Dict[str, torch.Tensor], source: str) -> None:
-    """Raise ``KeyError`` listing missing, unexpected and wrongly shaped keys, if any."""
+def state_dict_mismatches(module: torch.nn.Module, state_dict: Dict[str, torch.Tensor]):
+    """(missing keys, unexpected keys, shape mismatches) of ``state_dict`` against ``module``."""
     own = module.state_dict()
     missing = sorted(set(own) - set(state_dict))
     unexpected = sorted(set(state_dict) - set(own))
     shapes = sorted(f'{k}: checkpoint {tuple(state_dict[k].shape)} vs model {tuple(v.shape)}'
                     for k, v in own.items() if k in state_dict and state_dict[k].shape != v.shape)
+    return missing, unexpected, shapes
+
+
+def check_state_dict_fits(module: torch.nn.Module, state_dict: Dict[str, torch.Tensor], source: str) -> None:
+    """Raise ``KeyError`` listing missing, unexpected and wrongly shaped keys, if any."""
+    missing, unexpected, shapes = state_dict_mismatches(module, state_dict)
     if missing or unexpected or shapes:
         raise KeyError(f'{source} does not fit: missing keys {missing}, unexpected keys {unexpected}, '
                        f'shape mismatches {shapes}. Is this checkpoint for another architecture?')
