@@ -1,7 +1,7 @@
 """Run every available paper's toy-world pipeline with the standard tools and tabulate mIoU.
 
     python tools/toy_benchmark.py                     # all rows, writes work_dirs/toy_benchmark/
-    python tools/toy_benchmark.py --only maskclip     # rows whose method contains "maskclip"
+    python tools/toy_benchmark.py --only maskclip     # the row "maskclip" (a key), else rows containing it
 
 Each row is a real ``tools/train.py`` / ``tools/test.py`` run; mIoU and per-class IoU are
 read from the run's log. The table (markdown) goes to ``<out>/toy_results.md``, per-class
@@ -23,6 +23,9 @@ TOY_CLIP = 'work_dirs/toy_clip/toy_clip.pth'
 MASKCLIP_WEIGHTS = ('model.backbone.pretrained', 'model.decode_head.text_encoder.pretrained')
 CLIP_ES_WEIGHTS = ('model.backbone.pretrained', 'model.text_encoder.pretrained')
 CLIP_ES_LABELS = 'work_dirs/toy_benchmark/clip_es_pseudo_masks/labels'  # written by the clip_es_pseudo_masks row
+SEGCLIP_WEIGHTS = ('model.image_encoder.pretrained', 'model.text_encoder.pretrained')
+SSEG_WEIGHTS = ('model.pseudo_masks.backbone.pretrained', )
+SSEG_LABELS = 'work_dirs/toy_benchmark/sseg_pseudo_labels/labels'  # written by the sseg_pseudo_labels row
 MASKCLIP_PLUS_WEIGHTS = ('model.teacher.backbone.pretrained', 'model.teacher.decode_head.text_encoder.pretrained',
                          'model.classifier.text_encoder.pretrained')
 
@@ -81,6 +84,29 @@ ROWS = [
     Row('simseg_dense_argmax', 'SimSeg w/o LoDA (dense alignment)', 'diagnostic: argmax of the coarse maps',
         'configs/simseg/toy_pretrain_dense.py', trained_by='simseg_dense',
         options=['model.zero_shot.select_classes=False']),
+    Row('segclip', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive + reconstruction + superpixel KL',
+        'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_keys=SEGCLIP_WEIGHTS),
+    Row('segclip_contrastive', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive only',
+        'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True, toy_clip_keys=SEGCLIP_WEIGHTS),
+    Row('segclip_reconstruction', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive + reconstruction',
+        'configs/segclip/toy_pretrain_reconstruction.py', train=True, uses_toy_clip=True,
+        toy_clip_keys=SEGCLIP_WEIGHTS),
+    Row('segclip_superpixel_kl', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive + superpixel KL',
+        'configs/segclip/toy_pretrain_superpixel_kl.py', train=True, uses_toy_clip=True,
+        toy_clip_keys=SEGCLIP_WEIGHTS),
+    Row('sseg_oracle', 'S-Seg pseudo-mask generator', 'toy CLIP tokens + K-means (K = 8), oracle labels (Table 1)',
+        'configs/sseg/toy_pseudo_mask_oracle.py', uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS),
+    Row('sseg', 'S-Seg (from scratch, 650 it.)', 'zero-shot, MaskFormer combination', 'configs/sseg/toy_pretrain.py',
+        train=True, uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS),
+    Row('sseg_project_then_mean', 'S-Seg (from scratch, 650 it.)', 'image embedding = mean of the mask embeddings',
+        'configs/sseg/toy_pretrain_project_then_mean.py', train=True, uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS),
+    Row('sseg_pseudo_labels', 'S-Seg pseudo labels', 'the toy S-Seg on all 2000 toy train images, written',
+        'configs/sseg/toy_train_pseudo_labels.py', trained_by='sseg', uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS,
+        options=[f'test_dataloader.dataset.out_dir={osp.dirname(SSEG_LABELS)}',
+                 f'test_evaluator.1.out_dir={osp.dirname(SSEG_LABELS)}']),
+    Row('sseg_plus', 'S-Seg+', 'UperNet + small ViT (layer decay 0.7) on the S-Seg pseudo labels',
+        'configs/sseg_plus/toy.py', train=True,
+        options=[f'train_dataloader.dataset.data_prefix.seg_map_path={SSEG_LABELS}']),
     Row('clip_es_cams', 'CLIP-ES pseudo masks', 'initial CAMs (toy train, first 500)', 'configs/clip_es/toy.py',
         options=['model.caa=False', 'model.crf=False', 'test_dataloader.dataset.indices=500'], uses_toy_clip=True,
         toy_clip_keys=CLIP_ES_WEIGHTS),
@@ -161,13 +187,15 @@ def run_row(row: Row, out_dir: str, python: str, toy_clip: str, reuse: bool = Fa
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--out', default='work_dirs/toy_benchmark')
-    parser.add_argument('--only', help='run rows whose key contains this string')
+    parser.add_argument('--only', help='run the row with this key, or else the rows whose key contains it')
     parser.add_argument('--reuse', action='store_true', help='test the existing checkpoint of trained rows')
     args = parser.parse_args()
     out_dir = osp.join(ROOT, args.out)
     os.makedirs(out_dir, exist_ok=True)
-    rows = [r for r in ROWS if not args.only or args.only in r.key]
-    if any(r.config.startswith('configs/clip_es/') for r in rows) and not osp.isdir(osp.join(ROOT, 'data/toy/voc')):
+    exact = [r for r in ROWS if r.key == args.only]
+    rows = exact or [r for r in ROWS if not args.only or args.only in r.key]
+    needs_files = any(r.config.startswith(('configs/clip_es/', 'configs/sseg')) for r in rows)
+    if needs_files and not osp.isdir(osp.join(ROOT, 'data/toy/voc')):
         run([sys.executable, 'tools/dataset_converters/write_toy_world.py', 'data/toy', '--shards', '0'],
             osp.join(out_dir, 'write_toy_world.log'))
     for row in rows:

@@ -8,7 +8,8 @@ from mmseg.structures import SegDataSample
 @TRANSFORMS.register_module()
 class PackImageTextInputs(BaseTransform):
     """Pack an image-caption pair: ``inputs`` (C, H, W) and a data sample carrying
-    ``text_tokens`` (and, when present, ``image_labels``) plus the caption as meta.
+    ``text_tokens`` (and, when present, ``image_labels``, and ``superpixels`` from the
+    ``gt_seg_map`` written by :class:`Superpixels`) plus the caption as meta.
 
     Args:
         meta_keys (tuple[str]): keys copied into the sample's metainfo.
@@ -27,4 +28,6 @@ class PackImageTextInputs(BaseTransform):
         sample.text_tokens = torch.as_tensor(results['text_tokens'], dtype=torch.long)
         if 'image_labels' in results:
             sample.image_labels = torch.as_tensor(results['image_labels'], dtype=torch.long)
+        if 'gt_seg_map' in results:
+            sample.superpixels = torch.from_numpy(results['gt_seg_map'].astype(np.int64))
         return dict(inputs=inputs, data_samples=sample)

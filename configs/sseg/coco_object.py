@@ -1,0 +1,16 @@
+# S-Seg zero-shot segmentation of coco_object val: images resized to 448x448, 80-prompt ensemble,
+# MaskFormer combination, background where the maximum class probability is below 0.95
+# (GroupViT's threshold; S-Seg gives none).
+#   tools/test.py configs/sseg/coco_object.py work_dirs/pretrain/iter_190000.pth
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/models/sseg_swin_s.py', '../_base_/datasets/coco_object.py',
+    '../_base_/schedules/inference_only.py'
+]
+model = dict(vocabulary='coco_object80', bg_threshold=0.95)
+test_dataloader = dict(dataset=dict(pipeline=[
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(448, 448), keep_ratio=False),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='PackSegInputs'),
+]))
+val_dataloader = test_dataloader

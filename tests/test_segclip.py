@@ -1,0 +1,337 @@
+"""SegCLIP: the hard assignment, the superpixel KL loss, the MAE reconstruction loss, the
+superpixel transform, zero-shot read-out, learning rates and checkpoint round trip."""
+import os.path as osp
+
+import mmcv
+import numpy as np
+import pytest
+import torch
+from conftest import REPO_ROOT
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner, load_checkpoint
+from mmseg.registry import MODELS, TRANSFORMS
+from mmseg.structures import SegDataSample
+from skimage.segmentation import felzenszwalb
+from tiny_cfg import tiny_pretrain_options
+
+from mmseg_textsup.models.losses import SuperpixelKLLoss, patch_superpixel_ids, patchify, random_keep, super_patch_means
+from mmseg_textsup.models.utils import SemanticGroup
+
+TINY = 'TextSup-Tiny-ViT'
+TOY_SEGCLIP = osp.join(REPO_ROOT, 'configs', 'segclip', 'toy_pretrain.py')
+
+
+def _model(**kwargs):
+    init_default_scope('mmseg')
+    cfg = dict(
+        type='SegCLIPPretrainer',
+        image_encoder=dict(type='SegCLIPVision', model_name=TINY, group_after=1, num_centers=4),
+        text_encoder=dict(type='OpenCLIPText', model_name=TINY),
+        reconstruction=dict(type='SegCLIPReconstructionLoss', decoder_width=32, decoder_heads=2, num_extra_layers=1),
+        vocabulary=['cat', 'dog', 'sky'],
+        data_preprocessor=dict(type='SegDataPreProcessor', mean=[0, 0, 0], std=[1, 1, 1]))
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def test_hard_assignment_is_one_hot_while_gradients_reach_the_centers():
+    torch.manual_seed(0)
+    group = SemanticGroup(width=16, num_heads=2, num_centers=5).train()
+    patches = torch.randn(3, 12, 16)
+    out = group(patches)
+    m = out['assignment']
+    assert m.shape == (3, 12, 5)
+    assert torch.equal(m.sum(-1), torch.ones(3, 12)) and set(m.unique().tolist()) <= {0.0, 1.0}
+    (out['regions'] * torch.randn_like(out['regions'])).sum().backward()
+    assert group.centers.grad is not None and group.centers.grad.abs().sum() > 0
+    # norm_patches is used only in the assignment logits: its gradient can only come through
+    # the straight-through estimator of the one-hot assignment
+    assert group.norm_patches.weight.grad.abs().sum() > 0
+    # the soft distribution is the Gumbel-perturbed softmax: rows sum to one, argmax = the one-hot
+    torch.testing.assert_close(out['probs'].sum(-1), torch.ones(3, 12))
+    assert torch.equal(out['probs'].argmax(-1), m.argmax(-1))
+
+
+def test_assignment_is_deterministic_argmax_in_eval():
+    torch.manual_seed(1)
+    group = SemanticGroup(width=16, num_heads=2, num_centers=5).eval()
+    patches = torch.randn(2, 10, 16)
+    a, b = group(patches), group(patches)
+    torch.testing.assert_close(a['assignment'], b['assignment'])
+    torch.testing.assert_close(a['assignment'].argmax(-1), a['logits'].argmax(-1))
+    torch.testing.assert_close(a['probs'], (a['logits'] / group.tau).softmax(-1))
+
+
+def test_regions_are_mlp_of_member_mean_plus_center():
+    torch.manual_seed(2)
+    group = SemanticGroup(width=8, num_heads=2, num_centers=3, num_cross_layers=0).eval()
+    patches = torch.randn(1, 6, 8)
+    out = group(patches)
+    m = out['assignment'][0]
+    for k in range(3):
+        members = m[:, k].bool()
+        mean = patches[0, members].mean(0) if members.any() else torch.zeros(8)
+        torch.testing.assert_close(out['regions'][0, k], group.region_mlp(mean + group.centers[k]))
+
+
+def test_superpixel_kl_is_zero_for_shared_distributions_and_positive_otherwise():
+    ids = torch.tensor([[0, 0, 1, 1]])
+    p = torch.tensor([[[0.7, 0.3], [0.7, 0.3], [0.1, 0.9], [0.1, 0.9]]])
+    sp = ids.reshape(1, 2, 2)  # one pixel per patch
+    loss = SuperpixelKLLoss()
+    assert loss(p, sp, (2, 2)).item() == pytest.approx(0.0, abs=1e-6)
+    q = p.clone()
+    q[0, 1] = torch.tensor([0.5, 0.5])  # patch 1 disagrees with patch 0
+    mean = torch.tensor([0.6, 0.4])
+
+    def sym_kl(a, b):
+        return float(((a - b) * (a.log() - b.log())).sum())
+
+    expected = sym_kl(q[0, 0], mean) + sym_kl(q[0, 1], mean)  # eq. 6: sum over patches
+    assert loss(q, sp, (2, 2)).item() == pytest.approx(expected, rel=1e-5)
+    assert SuperpixelKLLoss(reduction='mean')(q, sp, (2, 2)).item() == pytest.approx(expected / 4, rel=1e-5)
+
+
+def test_super_patch_means_never_mix_images():
+    probs = torch.tensor([[[1.0, 0.0], [0.0, 1.0]], [[0.5, 0.5], [0.5, 0.5]]])
+    ids = torch.tensor([[3, 3], [3, 4]])  # id 3 in both images: two different super-patches
+    means = super_patch_means(probs, ids)
+    torch.testing.assert_close(means[0], torch.full((2, 2), 0.5))
+    torch.testing.assert_close(means[1], probs[1])
+
+
+def test_patch_superpixel_ids_mean_floor_and_majority():
+    sp = torch.tensor([[[0, 0, 5, 5], [0, 1, 5, 5], [2, 2, 3, 3], [2, 2, 3, 4]]])
+    # mean_floor (paper): floor(mean) per 2x2 patch: 0.25 -> 0, 5 -> 5, 2 -> 2, 3.25 -> 3
+    assert patch_superpixel_ids(sp, (2, 2)).tolist() == [[0, 5, 2, 3]]
+    assert patch_superpixel_ids(sp, (2, 2), 'majority').tolist() == [[0, 5, 2, 3]]
+    sp2 = torch.tensor([[[1, 9], [9, 9]]])
+    assert patch_superpixel_ids(sp2, (1, 1)).tolist() == [[7]]  # floor(28 / 4)
+    assert patch_superpixel_ids(sp2, (1, 1), 'majority').tolist() == [[9]]
+
+
+def test_reconstruction_scores_only_masked_patches():
+    torch.manual_seed(3)
+    model = _model()
+    rec = model.reconstruction
+    images = torch.randn(2, 3, 32, 32)
+    keep, masked = random_keep(2, 16, 0.75)
+    assert keep.shape == (2, 4) and masked.sum().item() == 24
+    assert not masked.gather(1, keep).any()
+    pred = torch.randn(2, 16, 8 * 8 * 3, requires_grad=True)
+    rec.reconstruct = lambda encoder, x, k: pred
+    loss = rec(model.image_encoder, images, keep, masked)
+    target = patchify(images, 8)
+    expected = ((pred - target).pow(2).mean(-1) * masked).sum() / masked.sum()
+    torch.testing.assert_close(loss, expected)
+    loss.backward()
+    row_has_grad = pred.grad.abs().sum(-1) > 0
+    assert torch.equal(row_has_grad, masked)
+
+
+def test_patchify_is_row_major_with_pixels_per_patch():
+    img = torch.arange(2 * 4 * 4, dtype=torch.float).reshape(1, 2, 4, 4)
+    p = patchify(img, 2)
+    assert p.shape == (1, 4, 8)
+    # patch 1 = rows 0-1, columns 2-3; pixel (0, 0) of it has channels (img[0,0,0,2], img[0,1,0,2])
+    assert p[0, 1, :2].tolist() == [2.0, 18.0]
+
+
+def test_masked_encoder_sees_only_visible_patches():
+    torch.manual_seed(4)
+    model = _model()
+    enc = model.image_encoder.eval()
+    images = torch.randn(1, 3, 32, 32)
+    keep = torch.tensor([[0, 5, 10, 15]])
+    out = enc.group_patches(images, keep)
+    assert out['assignment'].shape == (1, 4, 4)
+    # changing a masked patch's pixels does not change anything
+    changed = images.clone()
+    changed[..., :8, 8:16] += 5.0  # patch 1 is masked
+    torch.testing.assert_close(enc.group_patches(changed, keep)['regions'], out['regions'])
+    changed[..., :8, :8] += 5.0  # patch 0 is visible
+    assert not torch.allclose(enc.group_patches(changed, keep)['regions'], out['regions'])
+
+
+def test_training_step_gives_three_losses_and_updates_the_group_module():
+    torch.manual_seed(5)
+    model = _model()
+    samples = []
+    for _ in range(2):
+        s = SegDataSample()
+        s.text_tokens = torch.randint(1, 500, (16, ))
+        s.superpixels = torch.randint(0, 4, (32, 32))
+        samples.append(s)
+    losses = model.loss(torch.randn(2, 3, 32, 32), samples)
+    assert {'loss_contrastive', 'loss_reconstruction', 'loss_superpixel_kl'} <= set(losses)
+    sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+    for name in ('image_encoder.group.centers', 'reconstruction.mask_token',
+                 'text_encoder.text.token_embedding.weight'):
+        assert dict(model.named_parameters())[name].grad is not None, name
+    with pytest.raises(KeyError, match='Superpixels transform'):
+        model.loss(torch.randn(2, 3, 32, 32), [SegDataSample(text_tokens=s.text_tokens) for s in samples])
+    ablation = _model(reconstruction=None, superpixel_kl=None)
+    assert set(ablation.loss(torch.randn(2, 3, 32, 32), samples)) == {'loss_contrastive', 'logit_scale'}
+
+
+def test_zero_shot_scores_are_the_assignment_times_region_scores():
+    torch.manual_seed(6)
+    model = _model().eval()
+    images = torch.randn(1, 3, 32, 32)
+    out = model.image_encoder.forward_features(images, ('regions', 'assignment', 'dense', 'global'))
+    region_scores = model.classify(out['regions'].transpose(1, 2))[0]  # T, L
+    expected = (out['assignment'][0] @ region_scores.t()).t().reshape(3, 4, 4) * model.logit_scale()
+    torch.testing.assert_close(model.zero_shot(model, images)[0], expected)
+    # the dense output is M @ regions; the image embedding the max-pool of the regions
+    torch.testing.assert_close(out['dense'][0].flatten(1).t(), out['assignment'][0] @ out['regions'][0])
+    torch.testing.assert_close(out['global'], out['regions'].amax(1))
+    labels = model.predict(images)[0].pred_sem_seg.data
+    assert labels.shape == (1, 32, 32)
+    with pytest.raises(ValueError, match='SegCLIPVision returns only'):
+        model.image_encoder.forward_features(images, ('keys', ))
+
+
+def test_group_after_must_leave_blocks_on_both_sides():
+    with pytest.raises(ValueError, match='group_after'):
+        MODELS.build(dict(type='SegCLIPVision', model_name=TINY, group_after=2))
+
+
+def _image(seed=0, size=48):
+    rng = np.random.default_rng(seed)
+    img = np.zeros((size, size, 3), np.uint8)
+    img[:, size // 2:] = (200, 30, 30)
+    return np.clip(img.astype(int) + rng.integers(0, 20, img.shape), 0, 255).astype(np.uint8)
+
+
+def test_superpixel_transform_follows_crop_and_flip_and_is_packed(tmp_path):
+    img = _image()
+    results = TRANSFORMS.build(dict(type='Superpixels', scale=224, sigma=1, min_size=20))(dict(img=img.copy()))
+    expected = felzenszwalb(img[..., ::-1], scale=224, sigma=1, min_size=20)
+    np.testing.assert_array_equal(results['gt_seg_map'], expected)
+    assert len(np.unique(expected)) >= 2
+    flipped = TRANSFORMS.build(dict(type='RandomFlip', prob=1.0))(dict(results))
+    np.testing.assert_array_equal(flipped['gt_seg_map'], expected[:, ::-1])
+    cropped = TRANSFORMS.build(dict(type='RandomCrop', crop_size=(16, 16)))(dict(results))
+    assert cropped['gt_seg_map'].shape == (16, 16) == cropped['img'].shape[:2]
+    packed = TRANSFORMS.build(dict(type='PackImageTextInputs'))(dict(results, text_tokens=[1, 2]))
+    assert torch.equal(packed['data_samples'].superpixels, torch.from_numpy(expected.astype(np.int64)))
+
+
+def test_precomputed_superpixels_are_read_and_missing_ones_named(tmp_path):
+    img = _image(1)
+    ids = felzenszwalb(img[..., ::-1], scale=224, sigma=1, min_size=20).astype(np.uint16)
+    mmcv.imwrite(ids, str(tmp_path / 'shard-000' / 'k1.png'))
+    t = TRANSFORMS.build(dict(type='Superpixels', precomputed=str(tmp_path)))
+    out = t(dict(img=img, shard_path='/data/shard-000.tar', key='k1'))
+    np.testing.assert_array_equal(out['gt_seg_map'], ids)
+    with pytest.raises(FileNotFoundError, match='k2.png'):
+        t(dict(img=img, shard_path='/data/shard-000.tar', key='k2'))
+
+
+def _tiny_toy_cfg(work_dir):
+    cfg = Config.fromfile(TOY_SEGCLIP)
+    options = tiny_pretrain_options(max_iters=2, checkpoint_interval=2, batch_size=4)
+    options.update({
+        'model.image_encoder.pretrained': None,
+        'model.text_encoder.pretrained': None,
+        'model.reconstruction.decoder_width': 32,
+        'model.reconstruction.decoder_heads': 2,
+        'custom_hooks': [],
+    })
+    cfg.merge_from_dict(options)
+    cfg.work_dir = str(work_dir)
+    return cfg
+
+
+def test_toy_config_learning_rates_follow_the_paper_split(tmp_path):
+    cfg = _tiny_toy_cfg(tmp_path)
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    names = {id(p): n for n, p in model.named_parameters()}
+    lr = {names[id(p)]: g['lr'] for g in wrapper.optimizer.param_groups for p in g['params']}
+    base = cfg.optim_wrapper.optimizer.lr
+    slow = ['text_encoder.text.token_embedding.weight', 'image_encoder.visual.conv1.weight',
+            'image_encoder.visual.positional_embedding',
+            'image_encoder.visual.transformer.resblocks.0.attn.in_proj_weight']
+    fast = ['image_encoder.visual.transformer.resblocks.1.attn.in_proj_weight', 'image_encoder.group.centers',
+            'reconstruction.pixel_head.weight', 'loss_module.temperature.log_scale', 'image_encoder.visual.proj']
+    for name in slow:
+        assert lr[name] == pytest.approx(base * 1e-3), name
+    for name in fast:
+        assert lr[name] == pytest.approx(base), name
+    full = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'segclip', 'pretrain.py'))
+    keys = full.optim_wrapper.paramwise_cfg.custom_keys
+    assert full.model.image_encoder.group_after == 10
+    blocks = [f'image_encoder.visual.transformer.resblocks.{i}.' for i in range(10)]
+    assert [k for k in keys if 'resblocks' in k] == blocks
+    assert full.optim_wrapper.optimizer.lr * keys['text_encoder.'].lr_mult == pytest.approx(4e-6)
+
+
+def test_trained_checkpoint_reloads_with_the_same_predictions(tmp_path):
+    cfg = _tiny_toy_cfg(tmp_path)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    trained = runner.model.eval()
+    batch = next(iter(runner.val_dataloader))
+    data = trained.data_preprocessor(batch, False)
+    with torch.no_grad():
+        before = trained.predict(data['inputs'])
+    fresh = MODELS.build(cfg.model).eval()
+    with torch.no_grad():
+        untrained = fresh.predict(data['inputs'])
+    load_checkpoint(fresh, osp.join(tmp_path, 'iter_2.pth'), map_location='cpu')
+    with torch.no_grad():
+        after = fresh.predict(data['inputs'])
+    for a, b in zip(before, after):
+        torch.testing.assert_close(a.seg_logits.data, b.seg_logits.data)
+    assert any(not torch.allclose(a.seg_logits.data, u.seg_logits.data) for a, u in zip(before, untrained))
+
+
+def test_precompute_tool_writes_the_maps_the_transform_reads(tmp_path):
+    import subprocess
+    import sys
+
+    from mmseg_textsup.datasets.toy.export import write_shards
+    shards = write_shards(str(tmp_path / 'shards'), num_samples=6, samples_per_shard=4)
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(f"""custom_imports = dict(imports=['mmseg_textsup'], allow_failed_imports=False)
+train_dataloader = dict(dataset=dict(type='ConcatDataset', datasets=[dict(type='WebDatasetPairs',
+    shards={shards!r}, pipeline=[dict(type='LoadImageTextPair'), dict(type='Superpixels', sigma=1, min_size=20)])]))
+""")
+    out = tmp_path / 'sp'
+    cmd = [sys.executable, 'tools/segclip_superpixels.py', str(cfg), str(out), '--workers', '2']
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert '6 written, 0 already there' in proc.stdout
+    init_default_scope('mmseg')
+    from mmseg.registry import DATASETS
+    dataset = DATASETS.build(dict(type='WebDatasetPairs', shards=shards, pipeline=[
+        dict(type='LoadImageTextPair'), dict(type='Superpixels', precomputed=str(out)),
+        dict(type='TokenizeCaption', model_name=TINY), dict(type='PackImageTextInputs')]))
+    item = dataset[5]
+    image = item['inputs'].permute(1, 2, 0).numpy()  # BGR as loaded
+    expected = felzenszwalb(image[..., ::-1], scale=224, sigma=1, min_size=20)
+    np.testing.assert_array_equal(item['data_samples'].superpixels.numpy(), expected)
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert '0 written, 6 already there' in proc.stdout
+
+
+def test_coco_captions_become_a_csv_list_for_csv_pairs(tmp_path):
+    import importlib.util
+    import json
+    spec = importlib.util.spec_from_file_location(
+        'coco_captions', osp.join(REPO_ROOT, 'tools', 'dataset_converters', 'coco_captions.py'))
+    converter = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(converter)
+    (tmp_path / 'annotations').mkdir()
+    (tmp_path / 'annotations' / 'captions_train2017.json').write_text(json.dumps(dict(
+        images=[dict(id=7, file_name='000007.jpg')],
+        annotations=[dict(image_id=7, caption='A dog,\n on grass. '), dict(image_id=7, caption='a "cat"')])))
+    init_default_scope('mmseg')
+    from mmseg.registry import DATASETS
+    dataset = DATASETS.build(dict(type='CsvPairs', ann_file=converter.convert(str(tmp_path)), data_root=str(tmp_path)))
+    assert [d['caption'] for d in dataset] == ['A dog, on grass.', 'a "cat"']
+    assert dataset[0]['img_path'] == osp.join(str(tmp_path), 'train2017', '000007.jpg')

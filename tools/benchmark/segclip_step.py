@@ -1,0 +1,80 @@
+"""Cost of a SegCLIP training step relative to a plain CLIP contrastive step on the same batch and
+towers (random weights), and the cost of the superpixels per image.
+
+    python tools/benchmark/segclip_step.py [--model ViT-B-16] [--batch 8] [--size 224] [--device cpu]
+
+Contenders (interleaved, medians), each forward + losses + backward:
+- CLIP step: global image and text embeddings, ClipContrastiveLoss;
+- SegCLIP contrastive only: the same towers with the group module (max-pooled regions);
+- SegCLIP all three losses: + superpixel KL + MAE reconstruction (second pass on 25 % of patches).
+Then Felzenszwalb superpixels (scale 224, sigma 9, min size 224) of toy-world images of the
+same size, per image, single process; compared with the CLIP step's time per image.
+Prints last: SegCLIP step (all losses) / CLIP step.
+"""
+import argparse
+import time
+
+import numpy as np
+import torch
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+
+from mmseg_textsup.datasets.toy.world import ToyWorld
+from mmseg_textsup.datasets.transforms import felzenszwalb_superpixels
+from mmseg_textsup.utils.benchmark import compare, format_report
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--model', default='ViT-B-16')
+    parser.add_argument('--batch', type=int, default=8)
+    parser.add_argument('--size', type=int, default=224)
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--repeats', type=int, default=5)
+    args = parser.parse_args()
+    init_default_scope('mmseg')
+    torch.manual_seed(0)
+    world = ToyWorld(seed=0, size=args.size)
+    images_np = [world.sample(i).image for i in range(args.batch)]
+    superpixels = [torch.from_numpy(felzenszwalb_superpixels(im).astype(np.int64)) for im in images_np]
+    images = torch.randn(args.batch, 3, args.size, args.size, device=args.device)
+    segclip_cfg = dict(type='SegCLIPPretrainer',
+                       image_encoder=dict(type='SegCLIPVision', model_name=args.model),
+                       text_encoder=dict(type='OpenCLIPText', model_name=args.model))
+    full = MODELS.build(segclip_cfg).to(args.device).train()
+    contrastive = MODELS.build(dict(segclip_cfg, reconstruction=None, superpixel_kl=None)).to(args.device).train()
+    clip_image = MODELS.build(dict(type='OpenCLIPVision', model_name=args.model, frozen=False)).to(args.device)
+    clip_loss = MODELS.build(dict(type='ClipContrastiveLoss')).to(args.device)
+    tokens = full.text_encoder.tokenize([f'a photo of {i} dogs and a cat on the grass' for i in range(args.batch)])
+    samples = [SegDataSample(text_tokens=t, superpixels=s) for t, s in zip(tokens, superpixels)]
+
+    def clip_step():
+        image = clip_image.forward_features(images, ('global', ))['global']
+        clip_loss(image, full.text_encoder(tokens)['global']).backward()
+
+    def segclip_step(model):
+        losses = model.loss(images, samples)
+        sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+
+    medians = compare({
+        'CLIP contrastive step': clip_step,
+        'SegCLIP step, contrastive only': lambda: segclip_step(contrastive),
+        'SegCLIP step, all three losses': lambda: segclip_step(full),
+    }, repeats=args.repeats)
+    start = time.perf_counter()
+    for im in images_np:
+        felzenszwalb_superpixels(im)
+    sp_ms = (time.perf_counter() - start) / len(images_np) * 1000
+    clip_ms = medians['CLIP contrastive step'] / args.batch * 1000
+    print(f'{args.model}, batch {args.batch}x3x{args.size}x{args.size}, {args.device}, '
+          f'CPU threads: {torch.get_num_threads()}')
+    print(format_report(medians, 'CLIP contrastive step'))
+    print(f'superpixels (Felzenszwalb 224/9/224, {args.size}x{args.size}): {sp_ms:.1f} ms per image, '
+          f'{sp_ms / clip_ms:.3f}x the CLIP step per image ({clip_ms:.1f} ms)')
+    ratio = medians['SegCLIP step, all three losses'] / medians['CLIP contrastive step']
+    print(f'SegCLIP step (all losses) / CLIP step = {ratio:.3f}')
+
+
+if __name__ == '__main__':
+    main()
