@@ -1,3 +1,4 @@
+import importlib
 import os.path as osp
 from typing import Optional
 
@@ -42,9 +43,9 @@ class TimmViTTokens(BaseModule):
                 raise FileNotFoundError(f'ViT checkpoint not found: {self.pretrained}')
             state = torch.load(self.pretrained, map_location='cpu', weights_only=True)
             state = state.get('state_dict', state.get('model', state))
-            module = __import__(type(self.vit).__module__, fromlist=['checkpoint_filter_fn'])
-            if hasattr(module, 'checkpoint_filter_fn'):
-                state = module.checkpoint_filter_fn(state, self.vit)
+            filter_fn = getattr(importlib.import_module(type(self.vit).__module__), 'checkpoint_filter_fn', None)
+            if filter_fn is not None:  # timm's conversion of official checkpoints (e.g. DINO's)
+                state = filter_fn(state, self.vit)
         missing, unexpected = self.vit.load_state_dict(state, strict=False)
         missing = [k for k in missing if not k.startswith('head')]
         if missing:
