@@ -132,3 +132,25 @@ def test_clip_es_refuses_labels_outside_the_vocabulary():
     sample = SegDataSample(metainfo=dict(img_shape=(16, 16), image_labels=np.array([7])))
     with pytest.raises(ValueError, match=r'\[7\]'):
         model.predict(torch.randn(1, 3, 16, 16), [sample])
+
+
+def test_crf_workers_give_the_same_pseudo_masks_as_the_main_process():
+    torch.manual_seed(0)
+    serial = _tiny_clip_es(crf=True)
+    pooled = _tiny_clip_es(crf=True, crf_workers=2)
+    pooled.load_state_dict(serial.state_dict())
+    shapes = [(40, 36), (32, 40), (40, 40)]  # padded batch: every image keeps its own size
+    labels = [np.array([1, 3]), np.array([2]), np.array([1, 2, 3])]
+    inputs = torch.randn(3, 3, 40, 40)
+
+    def samples():
+        return [SegDataSample(metainfo=dict(img_shape=s, ori_shape=s, image_labels=lab))
+                for s, lab in zip(shapes, labels)]
+
+    with torch.no_grad():
+        a, b = serial.predict(inputs, samples()), pooled.predict(inputs, samples())
+    for x, y, s in zip(a, b, shapes):
+        assert x.pred_sem_seg.data.shape == (1, *s)
+        assert torch.equal(x.pred_sem_seg.data, y.pred_sem_seg.data)
+        torch.testing.assert_close(x.confidence.data, y.confidence.data)
+    assert pooled._crf_pool is not None

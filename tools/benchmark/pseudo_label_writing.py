@@ -1,13 +1,14 @@
 """End-to-end pseudo-label writing throughput: ``tools/test.py`` on CLIP-ES's toy pseudo-mask
 config (Softmax-GradCAM + CAA, optionally the dense CRF; labels and confidence PNGs written
-atomically), with 1 vs N data-loading workers, as a user runs it.
+atomically), as a user runs it: CRF off / on, 1 vs N data-loading workers, and the CRFs of a
+batch of 8 in the main process vs in N processes (``model.crf_workers``).
 
-    python tools/benchmark/pseudo_label_writing.py [--images 300] [--workers 2]
+    python tools/benchmark/pseudo_label_writing.py [--images 1500] [--workers 2]
 
 Random toy-CLIP weights (speed does not depend on them); the toy files are written first if
 missing. Each run is a fresh process writing to a fresh folder; its wall time includes start-up
-(model build, dataset index), measured separately with 1 image and subtracted. Prints images/s
-per setting and, last, the N-worker / 1-worker speed-up with the CRF on.
+(model build, dataset index, the CRF pool), measured separately with 1 image and subtracted.
+Prints images/s per setting and, last, the speed-up of the CRF processes at batch 8.
 """
 import argparse
 import os.path as osp
@@ -19,12 +20,11 @@ import time
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def run(images: int, workers: int, crf: bool, out_dir: str) -> float:
+def run(images: int, out_dir: str, options) -> float:
     cmd = [sys.executable, 'tools/test.py', 'configs/clip_es/toy_pseudo_masks.py', 'none', '--work-dir',
            osp.join(out_dir, 'work'), '--cfg-options', 'model.backbone.pretrained=None',
-           'model.text_encoder.pretrained=None', f'model.crf={crf}', f'test_dataloader.num_workers={workers}',
-           f'test_dataloader.dataset.dataset.indices={images}', f'test_dataloader.dataset.out_dir={out_dir}',
-           f'test_evaluator.1.out_dir={out_dir}']
+           'model.text_encoder.pretrained=None', f'test_dataloader.dataset.dataset.indices={images}',
+           f'test_dataloader.dataset.out_dir={out_dir}', f'test_evaluator.1.out_dir={out_dir}', *options]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -34,25 +34,32 @@ def run(images: int, workers: int, crf: bool, out_dir: str) -> float:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--images', type=int, default=300)
+    parser.add_argument('--images', type=int, default=1500)
     parser.add_argument('--workers', type=int, default=2)
     args = parser.parse_args()
     if not osp.isdir(osp.join(ROOT, 'data/toy/voc')):
         subprocess.run([sys.executable, 'tools/dataset_converters/write_toy_world.py', 'data/toy', '--shards', '0'],
                        cwd=ROOT, check=True)
+    n = args.workers
+    settings = {
+        'CRF off, 1 loader worker': ['model.crf=False', 'test_dataloader.num_workers=1'],
+        f'CRF off, {n} loader workers': ['model.crf=False', f'test_dataloader.num_workers={n}'],
+        'CRF on, 1 loader worker': ['test_dataloader.num_workers=1'],
+        f'CRF on, {n} loader workers': [f'test_dataloader.num_workers={n}'],
+        'CRF on, batch 8, CRFs in the main process': ['test_dataloader.batch_size=8'],
+        f'CRF on, batch 8, CRFs in {n} processes': ['test_dataloader.batch_size=8', f'model.crf_workers={n}'],
+    }
     rates = {}
-    for crf in (False, True):
-        for workers in (1, args.workers):
-            with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-                startup = run(1, workers, crf, a)
-                total = run(args.images, workers, crf, b)
-            rate = (args.images - 1) / max(total - startup, 1e-6)
-            rates[(crf, workers)] = rate
-            print(f'CRF {"on " if crf else "off"}, {workers} worker(s): {rate:6.1f} images/s '
-                  f'({total:.1f} s for {args.images} images, {startup:.1f} s start-up)', flush=True)
+    for name, options in settings.items():
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            startup = run(1, a, options)
+            total = run(args.images, b, options)
+        rates[name] = (args.images - 1) / max(total - startup, 1e-6)
+        print(f'{name:<45s} {rates[name]:7.1f} images/s ({total:.1f} s for {args.images} images, '
+              f'{startup:.1f} s start-up)', flush=True)
     print(f'{args.images} toy images (64x64), CLIP-ES CAMs + CAA, labels + confidence PNGs written')
-    speedup = rates[(True, args.workers)] / rates[(True, 1)]
-    print(f'{args.workers} workers / 1 worker, with CRF = {speedup:.2f}x')
+    speedup = rates[f'CRF on, batch 8, CRFs in {n} processes'] / rates['CRF on, batch 8, CRFs in the main process']
+    print(f'CRFs in {n} processes / in the main process (batch 8) = {speedup:.2f}x')
 
 
 if __name__ == '__main__':

@@ -1,4 +1,6 @@
 import math
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 from typing import List, Optional, Sequence, Union
 
 import torch
@@ -59,6 +61,10 @@ class ClipES(BaseSegmentor):
             Defaults to ``'output'``.
         crf (bool): dense CRF on [background, CAMs]. Defaults to True.
         crf_cfg (dict, optional): :func:`dense_crf` arguments; defaults to CLIP-ES's.
+        crf_workers (int): processes (started once, on first use) that run the CRFs of a
+            batch in parallel; 0 runs them in the main process, one after another. Useful with
+            ``test_dataloader.batch_size > 1`` and free CPU cores (the CRF is CPU-only, the
+            CAMs can be on the GPU). Results are identical. Defaults to 0.
         data_preprocessor (dict, optional): ``SegDataPreProcessor`` config (CLIP mean/std).
         init_cfg (dict, optional): MMEngine init config.
     """
@@ -77,6 +83,7 @@ class ClipES(BaseSegmentor):
                  caa_mask_on: str = 'output',
                  crf: bool = True,
                  crf_cfg: Optional[dict] = None,
+                 crf_workers: int = 0,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -97,6 +104,8 @@ class ClipES(BaseSegmentor):
         self.caa_mask_on = caa_mask_on
         self.crf = crf
         self.crf_cfg = dict(CLIP_ES_CRF, **(crf_cfg or {}))
+        self.crf_workers = crf_workers
+        self._crf_pool = None
 
     # --------------------------------------------------------------- labels
     def _to_vocabulary(self, labels) -> List[int]:
@@ -172,8 +181,9 @@ class ClipES(BaseSegmentor):
         embedding = self._cam_forward(self._on_patch_grid(image))[0]
         return self.text_set_probs(embedding, present)[:len(present)]
 
-    def segment_one(self, image: Tensor, rgb, image_labels) -> tuple:
-        """(labels (H, W), confidence (H, W)) of one unpadded image (3, H, W)."""
+    def cam_scores(self, image: Tensor, image_labels) -> tuple:
+        """Everything before the CRF for one unpadded image (3, H, W): (scores (K', H, W) of the
+        image's labels ``names`` (K',), CAMs of the present classes)."""
         present = self._to_vocabulary(image_labels)
         H, W = image.shape[1:]
         cams = self.image_cams(self._on_patch_grid(image), present)
@@ -185,22 +195,55 @@ class ClipES(BaseSegmentor):
         else:
             scores = cams if len(cams) else cams.new_ones(1, H, W)
             names = names if len(cams) else names.new_zeros(1)
-        if self.crf and len(scores) > 1:
-            probs = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).cpu().numpy()
-            scores = torch.from_numpy(dense_crf(rgb, probs, **self.crf_cfg)).to(scores.device)
+        return scores, names, cams
+
+    def _needs_crf(self, scores: Tensor) -> bool:
+        return self.crf and len(scores) > 1
+
+    def _crf_args(self, scores: Tensor, rgb) -> tuple:
+        return rgb, (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).cpu().numpy()
+
+    def segment_one(self, image: Tensor, rgb, image_labels) -> tuple:
+        """(labels (H, W), confidence (H, W)) of one unpadded image (3, H, W)."""
+        scores, names, cams = self.cam_scores(image, image_labels)
+        if self._needs_crf(scores):
+            scores = torch.from_numpy(dense_crf(*self._crf_args(scores, rgb), **self.crf_cfg)).to(scores.device)
         return names[scores.argmax(dim=0)], cam_confidence(cams)
+
+    def segment_batch(self, images: List[Tensor], rgbs: list, labels: list) -> List[tuple]:
+        """:meth:`segment_one` for several images; with ``crf_workers`` the CRFs run in a
+        process pool, all of a batch at once."""
+        if not self.crf_workers:
+            return [self.segment_one(i, r, lab) for i, r, lab in zip(images, rgbs, labels)]
+        if self._crf_pool is None:
+            self._crf_pool = ProcessPoolExecutor(self.crf_workers, mp_context=mp.get_context('spawn'))
+        staged = [self.cam_scores(i, lab) for i, lab in zip(images, labels)]
+        futures = [
+            self._crf_pool.submit(dense_crf, *self._crf_args(scores, rgb), **self.crf_cfg)
+            if self._needs_crf(scores) else None for (scores, _, _), rgb in zip(staged, rgbs)
+        ]
+        results = []
+        for (scores, names, cams), future in zip(staged, futures):
+            if future is not None:
+                scores = torch.from_numpy(future.result()).to(scores.device)
+            results.append((names[scores.argmax(dim=0)], cam_confidence(cams)))
+        return results
 
     # ------------------------------------------------------------- segmentor API
     def predict(self, inputs: Tensor, data_samples: OptSampleList = None) -> SampleList:
         if data_samples is None:
             raise ValueError('CLIP-ES needs image-level labels: data samples with metainfo["image_labels"]')
         rgbs = to_uint8_rgb(inputs, self.data_preprocessor)
-        for b, sample in enumerate(data_samples):
+        shapes = []
+        for sample in data_samples:
             if 'image_labels' not in sample.metainfo:
                 raise KeyError("data sample without 'image_labels': add LoadImageLevelLabels to the pipeline and "
                                "'image_labels' to PackSegInputs meta_keys")
-            h, w = sample.metainfo.get('img_shape', inputs.shape[2:])
-            labels, confidence = self.segment_one(inputs[b, :, :h, :w], rgbs[b, :h, :w], sample.image_labels)
+            shapes.append(sample.metainfo.get('img_shape', inputs.shape[2:]))
+        results = self.segment_batch([inputs[b, :, :h, :w] for b, (h, w) in enumerate(shapes)],
+                                     [rgbs[b, :h, :w] for b, (h, w) in enumerate(shapes)],
+                                     [s.image_labels for s in data_samples])
+        for sample, (h, w), (labels, confidence) in zip(data_samples, shapes, results):
             ori = tuple(sample.metainfo.get('ori_shape', (h, w)))
             if ori != (h, w):
                 labels = F.interpolate(labels[None, None].float(), size=ori, mode='nearest')[0, 0].long()
