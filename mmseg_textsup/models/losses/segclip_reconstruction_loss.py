@@ -52,6 +52,7 @@ class SegCLIPReconstructionLoss(BaseModule):
         decoder_heads (int): MAE decoder heads. Defaults to 16.
         norm_pix (bool): targets normalised per patch (MAE's option). Defaults to False:
             the (already mean/std normalised) input pixels.
+        in_channels (int): image channels. Defaults to 3.
         loss_weight (float): weight of the loss. Defaults to 1.0.
     """
 

@@ -39,10 +39,11 @@ class SuperpixelKLLoss(BaseModule):
     """SegCLIP's superpixel-based KL loss (sec. 2.4, eq. 5-6).
 
     Every patch takes a superpixel id (see :func:`patch_superpixel_ids`); the patches with
-    one id form a super-patch. Each patch's region distribution P_j (a row of the softmax of
-    the assignment logits) is pulled towards the mean distribution of its super-patch,
-    ``P_bar_j``, by the symmetric KL ``KL(P_j || P_bar_j) + KL(P_bar_j || P_j)``: zero exactly
-    when every patch of a super-patch has the same distribution.
+    one id form a super-patch. Each patch's region distribution P_j (its soft row of the
+    Gumbel-softmax assignment, ``SemanticGroup``'s ``probs``) is pulled towards the mean
+    distribution of its super-patch, ``P_bar_j``, by the symmetric KL
+    ``KL(P_j || P_bar_j) + KL(P_bar_j || P_j)``: zero exactly when every patch of a
+    super-patch has the same distribution.
 
     Args:
         patch_rule (str): ``'mean_floor'`` (paper) or ``'majority'``. Defaults to 'mean_floor'.
