@@ -1,6 +1,6 @@
 import math
 import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import List, Optional, Sequence, Union
 
 import torch
@@ -15,6 +15,14 @@ from ...utils.dense_crf import dense_crf
 from ...utils.image import to_uint8_rgb
 from ...vocabularies import load_vocabulary
 from ..utils.cam import caa_affinity, caa_refine, cam_confidence, normalise_cams, softmax_gradcam
+
+
+def _call(fn, *args, **kwargs) -> Future:
+    """Run ``fn`` now; its result as a completed future (the serial twin of ``pool.submit``)."""
+    future = Future()
+    future.set_result(fn(*args, **kwargs))
+    return future
+
 
 CLIP_ES_CRF = dict(iterations=10, gaussian_sxy=1, gaussian_compat=3, bilateral_sxy=67, bilateral_srgb=3,
                    bilateral_compat=4)
@@ -33,11 +41,12 @@ class ClipES(BaseSegmentor):
 
     Call graph::
 
-        predict(): per image -> _cam_forward() (one pass: last-L attention maps, the last
+        predict(): segment_batch(): per image cam_scores() -> _cam_forward() (one pass: last-L attention maps, the last
                      block's ln_1 output, mean patch token -> image embedding)
                    -> softmax over [present classes + background words] (text classifier)
                    -> softmax_gradcam() (gradients enabled inside the no-grad test loop)
-                   -> [caa_affinity() + caa_refine()] -> upsample -> [dense_crf()] -> labels
+                   -> [caa_affinity() + caa_refine()] -> upsample
+                   then per image [dense_crf()] (main process or crf_workers) -> labels
         loss(): raises (training-free)
 
     Args:
@@ -197,35 +206,25 @@ class ClipES(BaseSegmentor):
             names = names if len(cams) else names.new_zeros(1)
         return scores, names, cams
 
-    def _needs_crf(self, scores: Tensor) -> bool:
-        return self.crf and len(scores) > 1
-
-    def _crf_args(self, scores: Tensor, rgb) -> tuple:
-        return rgb, (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).cpu().numpy()
-
-    def segment_one(self, image: Tensor, rgb, image_labels) -> tuple:
-        """(labels (H, W), confidence (H, W)) of one unpadded image (3, H, W)."""
-        scores, names, cams = self.cam_scores(image, image_labels)
-        if self._needs_crf(scores):
-            scores = torch.from_numpy(dense_crf(*self._crf_args(scores, rgb), **self.crf_cfg)).to(scores.device)
-        return names[scores.argmax(dim=0)], cam_confidence(cams)
-
     def segment_batch(self, images: List[Tensor], rgbs: list, labels: list) -> List[tuple]:
-        """:meth:`segment_one` for several images; with ``crf_workers`` the CRFs run in a
-        process pool, all of a batch at once."""
-        if not self.crf_workers:
-            return [self.segment_one(i, r, lab) for i, r, lab in zip(images, rgbs, labels)]
-        if self._crf_pool is None:
+        """(labels (H, W), confidence (H, W)) of every unpadded image (3, H, W). The CRFs run
+        after all CAMs of the batch: in the main process, or all at once in the
+        ``crf_workers`` processes."""
+        if self.crf_workers and self._crf_pool is None:
             self._crf_pool = ProcessPoolExecutor(self.crf_workers, mp_context=mp.get_context('spawn'))
         staged = [self.cam_scores(i, lab) for i, lab in zip(images, labels)]
-        futures = [
-            self._crf_pool.submit(dense_crf, *self._crf_args(scores, rgb), **self.crf_cfg)
-            if self._needs_crf(scores) else None for (scores, _, _), rgb in zip(staged, rgbs)
-        ]
+        refined = []
+        for (scores, _, _), rgb in zip(staged, rgbs):
+            if not (self.crf and len(scores) > 1):
+                refined.append(None)
+                continue
+            probs = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).cpu().numpy()
+            run = self._crf_pool.submit if self._crf_pool is not None else _call
+            refined.append(run(dense_crf, rgb, probs, **self.crf_cfg))
         results = []
-        for (scores, names, cams), future in zip(staged, futures):
-            if future is not None:
-                scores = torch.from_numpy(future.result()).to(scores.device)
+        for (scores, names, cams), crf in zip(staged, refined):
+            if crf is not None:
+                scores = torch.from_numpy(crf.result()).to(scores.device)
             results.append((names[scores.argmax(dim=0)], cam_confidence(cams)))
         return results
 
