@@ -14,7 +14,8 @@ from mmengine.runner import Runner
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
 from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits, read_state_dict
-from mmseg_textsup.utils.distributed import prepare_cpu_distributed, use_separate_ddp_for_testing
+from mmseg_textsup.utils.distributed import (finish_distributed, prepare_cpu_distributed,
+                                              use_separate_ddp_for_testing)
 
 
 def parse_args():
@@ -69,6 +70,7 @@ def main():
         # MMEngine's test loop does not initialise weights: load the towers' `pretrained=` here
         model.init_weights()
     runner.test()
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
-from mmseg_textsup.utils.distributed import prepare_cpu_distributed
+from mmseg_textsup.utils.distributed import finish_distributed, prepare_cpu_distributed
 
 
 def parse_args():
@@ -45,6 +45,7 @@ def main():
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     runner.train()
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -50,3 +50,15 @@ def use_separate_ddp_for_testing(cfg: Config, launcher: str) -> None:
     if launcher == 'none':
         return
     cfg.model_wrapper_cfg = dict(cfg.get('model_wrapper_cfg') or {}, type='MMSeparateDistributedDataParallel')
+
+
+def finish_distributed() -> None:
+    """Tear the process group down before the interpreter exits.
+
+    Left to interpreter shutdown, gloo's worker threads can be destroyed while still joinable
+    ("terminate called without an active exception", SIGABRT in one rank after a finished run).
+    The barrier keeps a rank from tearing down while another still uses the group.
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
