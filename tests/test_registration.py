@@ -7,14 +7,15 @@ from mmcv.transforms import BaseTransform
 from mmengine.dataset import BaseDataset
 from mmengine.evaluator import BaseMetric
 from mmengine.hooks import Hook
-from mmseg.registry import DATASETS, HOOKS, METRICS, MODELS, TRANSFORMS
+from mmengine.runner import BaseLoop
+from mmseg.registry import DATASETS, HOOKS, LOOPS, METRICS, MODELS, TRANSFORMS
 from mmseg.utils import register_all_modules
 from torch import nn
 
 import mmseg_textsup
 
 REGISTRY_OF = [(BaseDataset, DATASETS), (BaseTransform, TRANSFORMS), (Hook, HOOKS), (BaseMetric, METRICS),
-               (nn.Module, MODELS)]
+               (BaseLoop, LOOPS), (nn.Module, MODELS)]
 
 
 def _package_classes():
@@ -42,7 +43,7 @@ def test_every_component_is_registered_in_its_registry():
 
 def test_names_do_not_collide_with_mmseg():
     register_all_modules(init_default_scope=False)
-    for registry in (MODELS, DATASETS, TRANSFORMS, HOOKS, METRICS):
+    for registry in (MODELS, DATASETS, TRANSFORMS, HOOKS, METRICS, LOOPS):
         for name, cls in registry.module_dict.items():
             if cls.__module__.startswith('mmseg_textsup'):
                 for parent in [registry.parent] if registry.parent else []:

@@ -14,8 +14,7 @@ from mmengine.runner import Runner
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
 from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits, read_state_dict
-from mmseg_textsup.utils.distributed import (finish_distributed, prepare_cpu_distributed,
-                                              use_separate_ddp_for_testing)
+from mmseg_textsup.utils.distributed import finish_distributed, prepare_cpu_distributed, use_separate_ddp_for_testing
 
 
 def parse_args():
@@ -25,6 +24,8 @@ def parse_args():
     parser.add_argument('--work-dir', help='directory for logs and metrics')
     parser.add_argument('--out', help='directory where predicted label maps are written as PNG')
     parser.add_argument('--show-dir', help='directory where painted predictions are written')
+    parser.add_argument('--amp', choices=['bf16', 'fp16'],
+                        help='run the model under torch.autocast in this dtype (AutocastTestLoop)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -57,6 +58,9 @@ def main():
         hooks = cfg.default_hooks
         hooks.visualization = dict(type='SegVisualizationHook', draw=True, interval=1)
         cfg.visualizer['save_dir'] = args.show_dir
+    if args.amp is not None:
+        loop = {k: v for k, v in (cfg.get('test_cfg') or {}).items() if k not in ('type', 'fp16')}
+        cfg.test_cfg = dict(loop, type='AutocastTestLoop', dtype=dict(bf16='bfloat16', fp16='float16')[args.amp])
     prepare_cpu_distributed(cfg, args.launcher)
     use_separate_ddp_for_testing(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

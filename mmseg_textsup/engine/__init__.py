@@ -1,3 +1,4 @@
 from .hooks import ExportClipHook, SelfTrainingHook, SkippedSamplesHook
+from .loops import AutocastTestLoop
 
-__all__ = ['ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']
+__all__ = ['AutocastTestLoop', 'ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']

@@ -1,19 +1,40 @@
 """Side-by-side timing for tools/benchmark: alternate the contenders, take medians, print ratios."""
 import statistics
 import time
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
+
+import torch
+
+# Dense (no sparsity) peak tensor throughput in TFLOP/s from the vendors' data sheets, by a
+# substring of ``torch.cuda.get_device_name()``; first match wins (H100 PCIe before H100).
+PEAK_TFLOPS = (
+    ('H100 PCIe', dict(float32=51.0, tf32=378.0, bfloat16=756.0)),
+    ('H100', dict(float32=67.0, tf32=495.0, bfloat16=989.0)),  # SXM
+    ('H200', dict(float32=67.0, tf32=495.0, bfloat16=989.0)),
+    ('A100', dict(float32=19.5, tf32=156.0, bfloat16=312.0)),
+)
+
+
+def _synchronize() -> None:
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.synchronize()
 
 
 def compare(contenders: Dict[str, Callable[[], object]], repeats: int = 7, warmup: int = 2) -> Dict[str, float]:
-    """Median seconds of each callable, measured interleaved so machine noise hits all alike."""
+    """Median seconds of each callable, measured interleaved so machine noise hits all alike.
+
+    CUDA work is waited for before and after each call, so GPU timings are not just launch times.
+    """
     for _ in range(warmup):
         for fn in contenders.values():
             fn()
     times = {name: [] for name in contenders}
     for _ in range(repeats):
         for name, fn in contenders.items():
+            _synchronize()
             start = time.perf_counter()
             fn()
+            _synchronize()
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(t) for name, t in times.items()}
 
@@ -22,3 +43,23 @@ def format_report(medians: Dict[str, float], reference: str) -> str:
     """One line per contender: median time and its ratio to ``reference``."""
     return '\n'.join(f'{name:<40s} {t * 1000:9.1f} ms   {t / medians[reference]:5.2f}x {reference}'
                      for name, t in medians.items())
+
+
+def peak_cuda_memory(fn: Callable[[], object]) -> Optional[int]:
+    """Bytes of CUDA memory allocated at the peak of one call of ``fn``; None without CUDA."""
+    if not (torch.cuda.is_available() and torch.cuda.is_initialized()):
+        fn()
+        return None
+    torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
+    fn()
+    torch.cuda.synchronize()
+    return torch.cuda.max_memory_allocated()
+
+
+def peak_tflops(device: str, dtype: str) -> Optional[float]:
+    """Data-sheet peak TFLOP/s of ``device`` for ``dtype`` ('float32', 'tf32', 'bfloat16'); None if unknown."""
+    if not str(device).startswith('cuda'):
+        return None
+    name = torch.cuda.get_device_name(torch.device(device))
+    return next((peaks[dtype] for key, peaks in PEAK_TFLOPS if key in name), None)

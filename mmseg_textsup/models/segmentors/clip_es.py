@@ -218,7 +218,7 @@ class ClipES(BaseSegmentor):
             if not (self.crf and len(scores) > 1):
                 refined.append(None)
                 continue
-            probs = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).cpu().numpy()
+            probs = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).float().cpu().numpy()
             run = self._crf_pool.submit if self._crf_pool is not None else _call
             refined.append(run(dense_crf, rgb, probs, **self.crf_cfg))
         results = []

@@ -73,7 +73,7 @@ def caa_refine(cams: Tensor, affinity: Tensor, threshold: float, mask_on: str = 
     affinity's columns before the product, as the official code does.
     """
     k, h, w = cams.shape
-    boxes = torch.from_numpy(np.stack([box_mask(c, threshold) for c in cams.cpu().numpy()])).to(cams)
+    boxes = torch.from_numpy(np.stack([box_mask(c, threshold) for c in cams.float().cpu().numpy()])).to(cams)
     flat, boxes = cams.reshape(k, -1), boxes.reshape(k, -1)
     if mask_on == 'output':
         refined = boxes * (flat @ affinity.t())

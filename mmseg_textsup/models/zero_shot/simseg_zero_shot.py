@@ -117,7 +117,7 @@ class SimSegZeroShot(nn.Module):
         for i in reversed(range(len(kept))):  # lowest score first: higher scores paint over it
             p = fg[i]
             if self.crf:
-                probs = torch.stack([1 - p, p]).cpu().numpy()
+                probs = torch.stack([1 - p, p]).float().cpu().numpy()
                 mask = torch.from_numpy(dense_crf(image, probs, **self.crf_cfg)).to(p.device).argmax(dim=0) == 1
             else:
                 mask = p > 0.5

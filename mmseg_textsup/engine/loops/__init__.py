@@ -1,0 +1,3 @@
+from .autocast_test_loop import AutocastTestLoop
+
+__all__ = ['AutocastTestLoop']
