@@ -165,7 +165,7 @@ def test_test_tool_evaluates_a_safetensors_checkpoint_like_the_pth(tmp_path):
     assert _miou(logs[0]) == _miou(logs[1])
 
 
-def test_test_tool_amp_bf16_runs_under_autocast_and_agrees_with_fp32(tmp_path):
+def test_test_tool_amp_bf16_and_channels_last_agree_with_fp32(tmp_path):
     import numpy as np
     import open_clip
     clip_path = str(tmp_path / 'tiny_clip.pth')
@@ -177,10 +177,12 @@ def test_test_tool_amp_bf16_runs_under_autocast_and_agrees_with_fp32(tmp_path):
     labels = {}
     for amp in ('fp32', 'bf16'):
         out = tmp_path / amp
+        switches = ['--amp', amp, '--channels-last'] if amp != 'fp32' else []
         log = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy.py', 'none', '--work-dir',
-                    str(tmp_path / 'wd'), '--out', str(out), *(['--amp', amp] if amp != 'fp32' else []),
+                    str(tmp_path / 'wd'), '--out', str(out), *switches,
                     '--cfg-options', *options])
         assert ('testing under torch.autocast(cpu, bfloat16)' in log) == (amp == 'bf16') and 'mIoU' in log
+        assert ('channels_last: 1 4-D weights' in log) == (amp == 'bf16')  # the patch embedding
         labels[amp] = np.stack([mmcv.imread(str(p), 'unchanged') for p in sorted(out.glob('*.png'))])
     assert labels['fp32'].shape[0] == 4
     assert (labels['fp32'] == labels['bf16']).mean() > 0.97  # bf16 rounding flips only near-ties

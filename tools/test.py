@@ -26,6 +26,8 @@ def parse_args():
     parser.add_argument('--show-dir', help='directory where painted predictions are written')
     parser.add_argument('--amp', choices=['bf16', 'fp16'],
                         help='run the model under torch.autocast in this dtype (AutocastTestLoop)')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='store 4-D weights channels-last (ChannelsLastHook; helps convolutional networks)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -61,6 +63,8 @@ def main():
     if args.amp is not None:
         loop = {k: v for k, v in (cfg.get('test_cfg') or {}).items() if k not in ('type', 'fp16')}
         cfg.test_cfg = dict(loop, type='AutocastTestLoop', dtype=dict(bf16='bfloat16', fp16='float16')[args.amp])
+    if args.channels_last:
+        cfg.custom_hooks = [*(cfg.get('custom_hooks') or []), dict(type='ChannelsLastHook')]
     prepare_cpu_distributed(cfg, args.launcher)
     use_separate_ddp_for_testing(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

@@ -21,6 +21,8 @@ def parse_args():
     parser.add_argument('--resume', action='store_true', help='resume from the latest checkpoint in work-dir')
     parser.add_argument('--amp', nargs='?', const='fp16', choices=['fp16', 'bf16'],
                         help='automatic mixed precision (AmpOptimWrapper; CUDA / NPU only): fp16 (default) or bf16')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='store 4-D weights channels-last (ChannelsLastHook; helps convolutional networks)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -44,6 +46,8 @@ def main():
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')  # bf16 needs no scaling; harmless
         cfg.optim_wrapper.dtype = dict(fp16='float16', bf16='bfloat16')[args.amp]
     cfg.resume = args.resume
+    if args.channels_last:
+        cfg.custom_hooks = [*(cfg.get('custom_hooks') or []), dict(type='ChannelsLastHook')]
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     runner.train()

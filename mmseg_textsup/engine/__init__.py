@@ -1,4 +1,4 @@
-from .hooks import ExportClipHook, SelfTrainingHook, SkippedSamplesHook
+from .hooks import ChannelsLastHook, ExportClipHook, SelfTrainingHook, SkippedSamplesHook
 from .loops import AutocastTestLoop
 
-__all__ = ['AutocastTestLoop', 'ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']
+__all__ = ['AutocastTestLoop', 'ChannelsLastHook', 'ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']

@@ -8,11 +8,14 @@ Contenders (interleaved, medians):
 - student step: forward + loss + backward of the student on given targets (no teacher);
 - MaskCLIP+ step: the same with the frozen teacher labelling the batch (MaskClipPlus.loss);
 - CLIP image forward: the teacher's image tower, global embedding only;
-- teacher forward: MaskClipPlus.teacher_probabilities (dense read-out + text classifier).
+- teacher forward: MaskClipPlus.teacher_probabilities (dense read-out + text classifier);
+- the student step and the student forward with the weights channels-last (``--channels-last``
+  of tools/train.py / tools/test.py) against the same in the default layout.
 Prints last: teacher forward / CLIP image forward (target: <= 1.10, i.e. at most one CLIP
 forward per batch) after the step ratio.
 """
 import argparse
+import copy
 
 import torch
 from mmengine.config import Config
@@ -56,10 +59,16 @@ def main():
         return [SegDataSample(metainfo=dict(img_shape=(s, s), pad_shape=(s, s)),
                               gt_sem_seg=PixelData(data=labels[i][None])) for i in range(n)]
 
-    def student_step():
-        logits = model.decode_head.forward(model.extract_feat(inputs))
-        loss = sum(v for k, v in model.decode_head.loss_by_feat(logits, samples()).items() if 'loss' in k)
+    def student_step(student=model):
+        logits = student.decode_head.forward(student.extract_feat(inputs))
+        loss = sum(v for k, v in student.decode_head.loss_by_feat(logits, samples()).items() if 'loss' in k)
         loss.backward()
+
+    def student_forward(student=model):
+        with torch.no_grad():
+            return student.decode_head.forward(student.extract_feat(inputs))
+
+    channels_last = copy.deepcopy(model).to(memory_format=torch.channels_last)  # what ChannelsLastHook does
 
     def maskclip_plus_step():
         losses = model.loss(inputs, samples())
@@ -72,12 +81,18 @@ def main():
         'CLIP image forward (teacher tower)': lambda: _no_grad(model.teacher.backbone.forward_features,
                                                                 teacher_x, ('global', )),
         'teacher forward (dense + classifier)': lambda: model.teacher_probabilities(inputs),
+        'student step, channels-last': lambda: student_step(channels_last),
+        'student forward': student_forward,
+        'student forward, channels-last': lambda: student_forward(channels_last),
     }, repeats=args.repeats)
     print(f'{args.config}, batch {n}x3x{s}x{s}, {args.device}, CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'student step'))
     step = medians['MaskCLIP+ step (teacher-guided)'] / medians['student step']
     teacher = medians['teacher forward (dense + classifier)'] / medians['CLIP image forward (teacher tower)']
     print(f'MaskCLIP+ step / student step = {step:.3f}')
+    cl_step = medians['student step, channels-last'] / medians['student step']
+    cl_forward = medians['student forward, channels-last'] / medians['student forward']
+    print(f'channels-last / default: student step {cl_step:.3f}, student forward {cl_forward:.3f}')
     print(f'teacher forward / CLIP image forward = {teacher:.3f} (target <= 1.10)')
 
 

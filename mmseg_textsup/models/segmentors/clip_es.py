@@ -46,7 +46,8 @@ class ClipES(BaseSegmentor):
                    -> softmax over [present classes + background words] (text classifier)
                    -> softmax_gradcam() (gradients enabled inside the no-grad test loop)
                    -> [caa_affinity() + caa_refine()] -> upsample
-                   then per image [dense_crf()] (main process or crf_workers) -> labels
+                   -> [dense_crf()] (main process, or handed to crf_workers while the next CAMs run)
+                 then labels = argmax (waits for the CRFs)
         loss(): raises (training-free)
 
     Args:
@@ -71,9 +72,11 @@ class ClipES(BaseSegmentor):
         crf (bool): dense CRF on [background, CAMs]. Defaults to True.
         crf_cfg (dict, optional): :func:`dense_crf` arguments; defaults to CLIP-ES's.
         crf_workers (int): processes (started once, on first use) that run the CRFs of a
-            batch in parallel; 0 runs them in the main process, one after another. Useful with
-            ``test_dataloader.batch_size > 1`` and free CPU cores (the CRF is CPU-only, the
-            CAMs can be on the GPU). Results are identical. Defaults to 0.
+            batch in parallel, each started as soon as its image's CAMs are ready, so they
+            overlap the CAMs of the rest of the batch; 0 runs them in the main process, one
+            after another. Useful with ``test_dataloader.batch_size`` several times
+            ``crf_workers`` and free CPU cores (the CRF is CPU-only, the CAMs can be on the
+            GPU). Results are identical. Defaults to 0.
         data_preprocessor (dict, optional): ``SegDataPreProcessor`` config (CLIP mean/std).
         init_cfg (dict, optional): MMEngine init config.
     """
@@ -207,22 +210,22 @@ class ClipES(BaseSegmentor):
         return scores, names, cams
 
     def segment_batch(self, images: List[Tensor], rgbs: list, labels: list) -> List[tuple]:
-        """(labels (H, W), confidence (H, W)) of every unpadded image (3, H, W). The CRFs run
-        after all CAMs of the batch: in the main process, or all at once in the
-        ``crf_workers`` processes."""
+        """(labels (H, W), confidence (H, W)) of every unpadded image (3, H, W). With
+        ``crf_workers``, each image's CRF is handed to the processes as soon as its CAMs are
+        ready, so the CRFs of earlier images run while the CAMs of later ones are computed."""
         if self.crf_workers and self._crf_pool is None:
             self._crf_pool = ProcessPoolExecutor(self.crf_workers, mp_context=mp.get_context('spawn'))
-        staged = [self.cam_scores(i, lab) for i, lab in zip(images, labels)]
-        refined = []
-        for (scores, _, _), rgb in zip(staged, rgbs):
-            if not (self.crf and len(scores) > 1):
-                refined.append(None)
-                continue
-            probs = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).float().cpu().numpy()
-            run = self._crf_pool.submit if self._crf_pool is not None else _call
-            refined.append(run(dense_crf, rgb, probs, **self.crf_cfg))
+        run = self._crf_pool.submit if self._crf_pool is not None else _call
+        staged = []
+        for image, rgb, image_labels in zip(images, rgbs, labels):
+            scores, names, cams = self.cam_scores(image, image_labels)
+            crf = None
+            if self.crf and len(scores) > 1:
+                probs = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).float().cpu().numpy()
+                crf = run(dense_crf, rgb, probs, **self.crf_cfg)
+            staged.append((scores, names, cams, crf))
         results = []
-        for (scores, names, cams), crf in zip(staged, refined):
+        for scores, names, cams, crf in staged:
             if crf is not None:
                 scores = torch.from_numpy(crf.result()).to(scores.device)
             results.append((names[scores.argmax(dim=0)], cam_confidence(cams)))

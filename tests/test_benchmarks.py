@@ -1,0 +1,21 @@
+"""The GPU-figure benchmarks run end to end (tiny towers, CPU) and print their headline last."""
+import runpy
+import sys
+
+import pytest
+from conftest import REPO_ROOT
+from tiny_cfg import TINY
+
+
+@pytest.mark.parametrize('script, args, headline', [
+    ('maskclip_throughput.py', ['--model', TINY, '--size', '32', '--repeats', '1'], 'best bf16'),
+    ('clip_es_voc_estimate.py', ['--model', TINY, '--images', '2', '--crf-workers', '0'],
+     'projected for 10582 VOC train_aug images'),
+])
+def test_benchmark_prints_its_figure_last(script, args, headline, monkeypatch, capsys):
+    monkeypatch.chdir(REPO_ROOT)
+    monkeypatch.setattr(sys, 'argv', [script, *args])
+    runpy.run_path(f'{REPO_ROOT}/tools/benchmark/{script}', run_name='__main__')
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1].startswith(headline), lines
+    assert 'nan' not in lines[-1] and ' 0.0 images/s' not in lines[-1]
