@@ -57,6 +57,12 @@ def peak_cuda_memory(fn: Callable[[], object]) -> Optional[int]:
     return torch.cuda.max_memory_allocated()
 
 
+def print_peak_cuda_memory(name: str, fn: Callable[[], object]) -> None:
+    """Print the peak CUDA memory of one call of ``fn`` (nothing on CPU, where it is not tracked)."""
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        print(f'{name}: peak CUDA memory {peak_cuda_memory(fn) / 2**30:.2f} GiB')
+
+
 def peak_tflops(device: str, dtype: str) -> Optional[float]:
     """Data-sheet peak TFLOP/s of ``device`` for ``dtype`` ('float32', 'tf32', 'bfloat16'); None if unknown."""
     if not str(device).startswith('cuda'):

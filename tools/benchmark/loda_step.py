@@ -15,7 +15,7 @@ import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
-from mmseg_textsup.utils.benchmark import compare, format_report
+from mmseg_textsup.utils.benchmark import compare, format_report, print_peak_cuda_memory
 
 
 def main():
@@ -54,6 +54,7 @@ def main():
     print(f'{args.model}, batch {args.batch}x3x{args.size}x{args.size}, {args.device}, '
           f'CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'CLIP contrastive step'))
+    print_peak_cuda_memory('LoDA step', lambda: token_step(loda))
     print(f"LoDA step / CLIP step = {medians['LoDA step'] / medians['CLIP contrastive step']:.3f} (target <= 1.15)")
 
 
