@@ -64,6 +64,16 @@ def test_assignment_is_deterministic_argmax_in_eval():
     torch.testing.assert_close(a['probs'], (a['logits'] / group.tau).softmax(-1))
 
 
+def test_assignment_logits_are_the_papers_plain_product_unless_scaled():
+    torch.manual_seed(3)
+    patches = torch.randn(1, 6, 16)
+    for scaled in (False, True):
+        group = SemanticGroup(width=16, num_heads=2, num_centers=3, num_cross_layers=0, scaled_logits=scaled).eval()
+        product = group.norm_patches(patches) @ group.norm_centers(group.centers[None]).transpose(1, 2)
+        expected = product / 4.0 if scaled else product  # sqrt(16)
+        torch.testing.assert_close(group(patches)['logits'], expected)
+
+
 def test_regions_are_mlp_of_member_mean_plus_center():
     torch.manual_seed(2)
     group = SemanticGroup(width=8, num_heads=2, num_centers=3, num_cross_layers=0).eval()
@@ -288,6 +298,21 @@ def test_trained_checkpoint_reloads_with_the_same_predictions(tmp_path):
     for a, b in zip(before, after):
         torch.testing.assert_close(a.seg_logits.data, b.seg_logits.data)
     assert any(not torch.allclose(a.seg_logits.data, u.seg_logits.data) for a, u in zip(before, untrained))
+
+
+def test_grouping_stats_tool_reads_a_trained_checkpoint(tmp_path, monkeypatch, capsys):
+    import runpy
+    import sys
+    cfg = _tiny_toy_cfg(tmp_path)
+    Runner.from_cfg(cfg).train()
+    cfg.dump(str(tmp_path / 'cfg.py'))
+    tool = osp.join(REPO_ROOT, 'tools', 'segclip_grouping_stats.py')
+    monkeypatch.setattr(sys, 'argv', [tool, str(tmp_path / 'cfg.py'), str(tmp_path / 'iter_2.pth'), '--images', '4'])
+    runpy.run_path(tool, run_name='__main__')
+    out = dict(line.rsplit(': ', 1) for line in capsys.readouterr().out.splitlines() if ': ' in line)
+    assert 1 <= float(out['centers used per image']) <= cfg.model.image_encoder.get('num_centers', 8)
+    assert 0 < float(out['mean maximum soft probability']) <= 1
+    assert -1 <= float(out["mean pairwise cosine of an image's regions"]) <= 1
 
 
 def test_precompute_tool_writes_the_maps_the_transform_reads(tmp_path):

@@ -61,7 +61,8 @@ def test_dist_train_two_cpu_processes_then_resume(tmp_path):
     assert torch.load(osp.join(work_dir, 'iter_6.pth'), map_location='cpu')['meta']['iter'] == 6
 
 
-def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):
+def _tiny_maskclip_options(tmp_path):
+    """A random tiny CLIP saved to a file, and the --cfg-options that put it into configs/maskclip/toy.py."""
     import open_clip
     clip_path = str(tmp_path / 'tiny_clip.pth')
     torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
@@ -69,6 +70,11 @@ def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):
                f'model.decode_head.text_encoder.model_name={TINY}',
                f'model.decode_head.text_encoder.pretrained={clip_path}', 'test_dataloader.dataset.num_samples=4',
                'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
+    return clip_path, options
+
+
+def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):
+    clip_path, options = _tiny_maskclip_options(tmp_path)
     log = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy.py', 'none', '--work-dir',
                 str(tmp_path / 'wd'), '--cfg-options', *options])
     assert f'loaded the visual tower of {TINY} from {clip_path}' in log
@@ -128,14 +134,9 @@ def _miou(log):
 @pytest.mark.slow
 def test_dist_test_gives_the_single_process_miou(tmp_path):
     """tools/dist_test.sh CONFIG none 2 == tools/test.py CONFIG none on the toy world."""
-    import open_clip
-    clip_path = str(tmp_path / 'tiny_clip.pth')
-    torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
-    options = [f'model.backbone.model_name={TINY}', f'model.backbone.pretrained={clip_path}',
-               f'model.decode_head.text_encoder.model_name={TINY}',
-               f'model.decode_head.text_encoder.pretrained={clip_path}', 'test_dataloader.dataset.num_samples=16',
-               'test_dataloader.batch_size=4', 'test_dataloader.num_workers=0',
-               'test_dataloader.persistent_workers=False', 'model.backbone.dense_mode=value']
+    _, options = _tiny_maskclip_options(tmp_path)
+    options += ['test_dataloader.dataset.num_samples=16', 'test_dataloader.batch_size=4',
+                'model.backbone.dense_mode=value']  # later keys win
     single = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy.py', 'none', '--work-dir',
                    str(tmp_path / 'single'), '--cfg-options', *options])
     dist = _run(['bash', 'tools/dist_test.sh', 'configs/maskclip/toy.py', 'none', '2', '--work-dir',
@@ -167,13 +168,7 @@ def test_test_tool_evaluates_a_safetensors_checkpoint_like_the_pth(tmp_path):
 
 def test_test_tool_amp_bf16_and_channels_last_agree_with_fp32(tmp_path):
     import numpy as np
-    import open_clip
-    clip_path = str(tmp_path / 'tiny_clip.pth')
-    torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
-    options = [f'model.backbone.model_name={TINY}', f'model.backbone.pretrained={clip_path}',
-               f'model.decode_head.text_encoder.model_name={TINY}',
-               f'model.decode_head.text_encoder.pretrained={clip_path}', 'test_dataloader.dataset.num_samples=4',
-               'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
+    _, options = _tiny_maskclip_options(tmp_path)
     labels = {}
     for amp in ('fp32', 'bf16'):
         out = tmp_path / amp

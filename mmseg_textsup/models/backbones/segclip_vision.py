@@ -33,6 +33,8 @@ class SegCLIPVision(OpenCLIPVision):
         num_centers (int): learnable centers L. Defaults to 8.
         num_cross_layers (int): cross-attention layers of the group module. Defaults to 2.
         gumbel_tau (float): Gumbel-softmax temperature. Defaults to 0.9.
+        scaled_logits (bool): divide the assignment logits by sqrt(width) (not the paper's
+            eq. 2; see :class:`SemanticGroup`). Defaults to False.
         quick_gelu (bool, optional): see :class:`OpenCLIPVision`.
         init_cfg (dict, optional): MMEngine init config.
     """
@@ -44,6 +46,7 @@ class SegCLIPVision(OpenCLIPVision):
                  num_centers: int = 8,
                  num_cross_layers: int = 2,
                  gumbel_tau: float = 0.9,
+                 scaled_logits: bool = False,
                  quick_gelu: Optional[bool] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(model_name, pretrained, quick_gelu, outputs=('global', ), dense_mode='qk', frozen=False,
@@ -54,7 +57,8 @@ class SegCLIPVision(OpenCLIPVision):
             raise ValueError(f'group_after must be in [1, {self.num_blocks - 1}] for {model_name}, got {group_after}')
         self.group_after = group_after
         blocks = self.visual.transformer.resblocks
-        self.group = SemanticGroup(self.width, blocks[0].attn.num_heads, num_centers, num_cross_layers, gumbel_tau)
+        self.group = SemanticGroup(self.width, blocks[0].attn.num_heads, num_centers, num_cross_layers, gumbel_tau,
+                                   scaled_logits=scaled_logits)
 
     @property
     def width(self) -> int:

@@ -34,10 +34,13 @@ class SemanticGroup(nn.Module):
 
     ``centers`` (L, C) attend to the patches through ``num_cross_layers`` cross-attention
     blocks (queries: centers; keys and values: patches), giving contextual centers H_c.
-    Every patch is assigned to one center, ``M = GumbelSoftmax(LN(H_b) LN(H_c)^T / sqrt(C))``
-    (eq. 2; the layer norms and the 1/sqrt(C) scale are our choice, the paper writes the
-    plain product), and the regions are ``MLP(MEAN(M^T H_b) + H_c)`` (eq. 3, two linear layers
-    with a GELU).
+    Every patch is assigned to one center, ``M = GumbelSoftmax(LN(H_b) LN(H_c)^T)`` (eq. 2, the
+    paper's plain product; the layer norms keep it on a fixed scale, as in the official
+    code), and the regions are ``MLP(MEAN(M^T H_b) + H_c)`` (eq. 3, two linear layers with a
+    GELU). The unscaled product is large (up to C), so the Gumbel noise rarely changes the
+    argmax; ``scaled_logits=True`` divides it by sqrt(C) like an attention score, which
+    leaves the assignment to the noise at initialisation (the toy world's near-uniform
+    groupings, configs/segclip/README.md).
 
     Args:
         width (int): token width C.
@@ -46,6 +49,7 @@ class SemanticGroup(nn.Module):
         num_cross_layers (int): cross-attention layers. Defaults to 2.
         tau (float): Gumbel-softmax temperature. Defaults to 0.9.
         mlp_ratio (float): hidden width of the region MLP over C. Defaults to 4.
+        scaled_logits (bool): divide the assignment logits by sqrt(C). Defaults to False.
     """
 
     def __init__(self,
@@ -54,9 +58,11 @@ class SemanticGroup(nn.Module):
                  num_centers: int = 8,
                  num_cross_layers: int = 2,
                  tau: float = 0.9,
-                 mlp_ratio: float = 4.0):
+                 mlp_ratio: float = 4.0,
+                 scaled_logits: bool = False):
         super().__init__()
         self.tau = tau
+        self.scaled_logits = scaled_logits
         self.centers = nn.Parameter(torch.randn(num_centers, width) * 0.02)
         self.cross_layers = nn.ModuleList(
             [ResidualAttentionBlock(width, num_heads, is_cross_attention=True) for _ in range(num_cross_layers)])
@@ -81,7 +87,8 @@ class SemanticGroup(nn.Module):
         for layer in self.cross_layers:
             centers = layer(centers, patches, patches)
         logits = self.norm_patches(patches) @ self.norm_centers(centers).transpose(1, 2)
-        logits = logits / math.sqrt(patches.shape[-1])
+        if self.scaled_logits:
+            logits = logits / math.sqrt(patches.shape[-1])
         assignment, probs = gumbel_assignment(logits, self.tau, self.training)
         counts = assignment.sum(dim=1).unsqueeze(-1)  # B, L, 1
         means = assignment.transpose(1, 2) @ patches / counts.clamp_min(1.0)

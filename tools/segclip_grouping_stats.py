@@ -1,0 +1,55 @@
+"""How a trained SegCLIP groups: ``python tools/segclip_grouping_stats.py CONFIG CHECKPOINT [--images 32]``.
+
+On the first ``--images`` images of the config's test split (evaluation mode, no Gumbel noise)
+prints: centers used per image (distinct argmax of the assignment), the mean maximum soft
+probability of a patch, the mean pairwise cosine of an image's region embeddings, and the
+number of distinct classes the zero-shot read-out gives an image's regions. Degenerate
+groupings show as 1 center per image (everything in one region) or regions with cosine ~1
+(every region summarises the whole image).
+"""
+import argparse
+
+import torch
+import torch.nn.functional as F
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+from mmseg.registry import DATASETS, MODELS
+
+import mmseg_textsup  # noqa: F401  registers components
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--images', type=int, default=32)
+    args = parser.parse_args()
+    cfg = Config.fromfile(args.config)
+    init_default_scope('mmseg')
+    for tower in (cfg.model.image_encoder, cfg.model.text_encoder):
+        tower.pretrained = None  # the checkpoint holds every weight
+    model = MODELS.build(cfg.model).eval()
+    load_checkpoint(model, args.checkpoint, map_location='cpu')
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    batch = [dataset[i] for i in range(min(args.images, len(dataset)))]
+    data = model.data_preprocessor(dict(inputs=[b['inputs'] for b in batch],
+                                        data_samples=[b['data_samples'] for b in batch]), False)
+    with torch.no_grad():
+        out = model.image_encoder.forward_features(data['inputs'], ('regions', 'assignment', 'probs'))
+        region_classes = model.classify(out['regions'].transpose(1, 2)).argmax(1)  # B, L: the read-out's classes
+    used = torch.tensor([float(len(a.argmax(-1).unique())) for a in out['assignment']])
+    regions = F.normalize(out['regions'], dim=-1)
+    cosine = regions @ regions.transpose(1, 2)
+    n = cosine.shape[-1]
+    off_diagonal = (cosine.sum(dim=(1, 2)) - cosine.diagonal(dim1=1, dim2=2).sum(-1)) / (n * (n - 1))
+    print(f'{len(batch)} images, {out["assignment"].shape[-1]} centers')
+    print(f'centers used per image: {used.mean():.2f}')
+    print(f'mean maximum soft probability: {out["probs"].amax(-1).mean():.3f}')
+    distinct = torch.tensor([float(len(c.unique())) for c in region_classes])
+    print(f'distinct classes among an image\'s regions: {distinct.mean():.2f}')
+    print(f'mean pairwise cosine of an image\'s regions: {off_diagonal.mean():.3f}')
+
+
+if __name__ == '__main__':
+    main()
