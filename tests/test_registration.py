@@ -7,15 +7,15 @@ from mmcv.transforms import BaseTransform
 from mmengine.dataset import BaseDataset
 from mmengine.evaluator import BaseMetric
 from mmengine.hooks import Hook
-from mmengine.runner import BaseLoop
-from mmseg.registry import DATASETS, HOOKS, LOOPS, METRICS, MODELS, TRANSFORMS
+from mmengine.runner import BaseLoop, Runner
+from mmseg.registry import DATASETS, HOOKS, LOOPS, METRICS, MODELS, RUNNERS, TRANSFORMS
 from mmseg.utils import register_all_modules
 from torch import nn
 
 import mmseg_textsup
 
 REGISTRY_OF = [(BaseDataset, DATASETS), (BaseTransform, TRANSFORMS), (Hook, HOOKS), (BaseMetric, METRICS),
-               (BaseLoop, LOOPS), (nn.Module, MODELS)]
+               (BaseLoop, LOOPS), (Runner, RUNNERS), (nn.Module, MODELS)]
 
 
 def _package_classes():
@@ -43,7 +43,7 @@ def test_every_component_is_registered_in_its_registry():
 
 def test_names_do_not_collide_with_mmseg():
     register_all_modules(init_default_scope=False)
-    for registry in (MODELS, DATASETS, TRANSFORMS, HOOKS, METRICS, LOOPS):
+    for registry in (MODELS, DATASETS, TRANSFORMS, HOOKS, METRICS, LOOPS, RUNNERS):
         for name, cls in registry.module_dict.items():
             if cls.__module__.startswith('mmseg_textsup'):
                 for parent in [registry.parent] if registry.parent else []:

@@ -9,8 +9,8 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.model import is_model_wrapper
-from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
 from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits, read_state_dict
@@ -27,7 +27,7 @@ def parse_args():
     parser.add_argument('--amp', choices=['bf16', 'fp16'],
                         help='run the model under torch.autocast in this dtype (AutocastTestLoop)')
     parser.add_argument('--channels-last', action='store_true',
-                        help='store 4-D weights channels-last (ChannelsLastHook; helps convolutional networks)')
+                        help='store 4-D weights channels-last (ChannelsLastRunner; helps convolutional networks)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -64,7 +64,9 @@ def main():
         loop = {k: v for k, v in (cfg.get('test_cfg') or {}).items() if k not in ('type', 'fp16')}
         cfg.test_cfg = dict(loop, type='AutocastTestLoop', dtype=dict(bf16='bfloat16', fp16='float16')[args.amp])
     if args.channels_last:
-        cfg.custom_hooks = [*(cfg.get('custom_hooks') or []), dict(type='ChannelsLastHook')]
+        if cfg.get('runner_type', 'Runner') != 'Runner':
+            raise ValueError(f'--channels-last replaces the Runner, but the config uses {cfg.runner_type}')
+        cfg.runner_type = 'ChannelsLastRunner'
     prepare_cpu_distributed(cfg, args.launcher)
     use_separate_ddp_for_testing(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

@@ -7,8 +7,8 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
-from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
 from mmseg_textsup.utils.distributed import finish_distributed, prepare_cpu_distributed
@@ -22,7 +22,7 @@ def parse_args():
     parser.add_argument('--amp', nargs='?', const='fp16', choices=['fp16', 'bf16'],
                         help='automatic mixed precision (AmpOptimWrapper; CUDA / NPU only): fp16 (default) or bf16')
     parser.add_argument('--channels-last', action='store_true',
-                        help='store 4-D weights channels-last (ChannelsLastHook; helps convolutional networks)')
+                        help='store 4-D weights channels-last (ChannelsLastRunner; helps convolutional networks)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -47,7 +47,9 @@ def main():
         cfg.optim_wrapper.dtype = dict(fp16='float16', bf16='bfloat16')[args.amp]
     cfg.resume = args.resume
     if args.channels_last:
-        cfg.custom_hooks = [*(cfg.get('custom_hooks') or []), dict(type='ChannelsLastHook')]
+        if cfg.get('runner_type', 'Runner') != 'Runner':
+            raise ValueError(f'--channels-last replaces the Runner, but the config uses {cfg.runner_type}')
+        cfg.runner_type = 'ChannelsLastRunner'
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     runner.train()

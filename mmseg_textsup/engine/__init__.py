@@ -1,4 +1,5 @@
-from .hooks import ChannelsLastHook, ExportClipHook, SelfTrainingHook, SkippedSamplesHook
+from .hooks import ExportClipHook, SelfTrainingHook, SkippedSamplesHook
 from .loops import AutocastTestLoop
+from .runner import ChannelsLastRunner
 
-__all__ = ['AutocastTestLoop', 'ChannelsLastHook', 'ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']
+__all__ = ['AutocastTestLoop', 'ChannelsLastRunner', 'ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']

@@ -68,7 +68,7 @@ def main():
         with torch.no_grad():
             return student.decode_head.forward(student.extract_feat(inputs))
 
-    channels_last = copy.deepcopy(model).to(memory_format=torch.channels_last)  # what ChannelsLastHook does
+    channels_last = copy.deepcopy(model).to(memory_format=torch.channels_last)  # what ChannelsLastRunner does
 
     def maskclip_plus_step():
         losses = model.loss(inputs, samples())

@@ -1,6 +1,5 @@
-from .channels_last_hook import ChannelsLastHook
 from .export_clip_hook import ExportClipHook
 from .self_training_hook import SelfTrainingHook
 from .skipped_samples_hook import SkippedSamplesHook
 
-__all__ = ['ChannelsLastHook', 'ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']
+__all__ = ['ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']
