@@ -19,6 +19,21 @@ def test_config_count():
     assert len(CONFIGS) == EXPECTED_CONFIGS, [osp.relpath(p, REPO_ROOT) for p in CONFIGS]
 
 
+def test_every_config_is_listed_in_its_folders_metafile():
+    import yaml
+    listed = []
+    for metafile in sorted(glob.glob(osp.join(REPO_ROOT, 'configs', '*', 'metafile.yaml'))):
+        with open(metafile) as f:
+            meta = yaml.safe_load(f)
+        folder = osp.basename(osp.dirname(metafile))
+        assert meta['Collections'] and all(m['In Collection'] == meta['Collections'][0]['Name'] for m in meta['Models'])
+        for model in meta['Models']:
+            assert model['Config'].startswith(f'configs/{folder}/'), model
+            assert osp.isfile(osp.join(REPO_ROOT, model['Config'])), model['Config']
+            listed.append(osp.join(REPO_ROOT, model['Config']))
+    assert sorted(listed) == sorted(CONFIGS)  # each config once, none missing, none stale
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, osp.join(REPO_ROOT, 'configs')))
 def test_config_builds(path):
     cfg = Config.fromfile(path)
