@@ -46,21 +46,14 @@ def format_report(medians: Dict[str, float], reference: str) -> str:
 
 
 def peak_cuda_memory(fn: Callable[[], object]) -> Optional[int]:
-    """Bytes of CUDA memory allocated at the peak of one call of ``fn``; None without CUDA."""
+    """Bytes of CUDA memory allocated at the peak of one call of ``fn``; None (and no call) without CUDA."""
     if not (torch.cuda.is_available() and torch.cuda.is_initialized()):
-        fn()
         return None
     torch.cuda.synchronize()
     torch.cuda.reset_peak_memory_stats()
     fn()
     torch.cuda.synchronize()
     return torch.cuda.max_memory_allocated()
-
-
-def print_peak_cuda_memory(name: str, fn: Callable[[], object]) -> None:
-    """Print the peak CUDA memory of one call of ``fn`` (nothing on CPU, where it is not tracked)."""
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
-        print(f'{name}: peak CUDA memory {peak_cuda_memory(fn) / 2**30:.2f} GiB')
 
 
 def peak_tflops(device: str, dtype: str) -> Optional[float]:

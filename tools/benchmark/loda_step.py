@@ -15,7 +15,7 @@ import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
-from mmseg_textsup.utils.benchmark import compare, format_report, print_peak_cuda_memory
+from mmseg_textsup.utils.benchmark import compare, format_report, peak_cuda_memory
 
 
 def main():
@@ -54,7 +54,9 @@ def main():
     print(f'{args.model}, batch {args.batch}x3x{args.size}x{args.size}, {args.device}, '
           f'CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'CLIP contrastive step'))
-    print_peak_cuda_memory('LoDA step', lambda: token_step(loda))
+    peak = peak_cuda_memory(lambda: token_step(loda))
+    if peak is not None:
+        print(f'LoDA step: peak CUDA memory {peak / 2**30:.2f} GiB')
     print(f"LoDA step / CLIP step = {medians['LoDA step'] / medians['CLIP contrastive step']:.3f} (target <= 1.15)")
 
 

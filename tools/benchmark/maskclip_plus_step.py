@@ -25,7 +25,7 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.utils.benchmark import compare, format_report, print_peak_cuda_memory
+from mmseg_textsup.utils.benchmark import compare, format_report, peak_cuda_memory
 
 
 def build_random_model(config: str, device: str):
@@ -87,7 +87,9 @@ def main():
     }, repeats=args.repeats)
     print(f'{args.config}, batch {n}x3x{s}x{s}, {args.device}, CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'student step'))
-    print_peak_cuda_memory('MaskCLIP+ step', maskclip_plus_step)
+    peak = peak_cuda_memory(maskclip_plus_step)
+    if peak is not None:
+        print(f'MaskCLIP+ step: peak CUDA memory {peak / 2**30:.2f} GiB')
     step = medians['MaskCLIP+ step (teacher-guided)'] / medians['student step']
     teacher = medians['teacher forward (dense + classifier)'] / medians['CLIP image forward (teacher tower)']
     print(f'MaskCLIP+ step / student step = {step:.3f}')

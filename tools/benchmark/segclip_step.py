@@ -22,7 +22,7 @@ from mmseg.structures import SegDataSample
 
 from mmseg_textsup.datasets.toy.world import ToyWorld
 from mmseg_textsup.datasets.transforms import felzenszwalb_superpixels
-from mmseg_textsup.utils.benchmark import compare, format_report, print_peak_cuda_memory
+from mmseg_textsup.utils.benchmark import compare, format_report, peak_cuda_memory
 
 
 def main():
@@ -70,7 +70,9 @@ def main():
     print(f'{args.model}, batch {args.batch}x3x{args.size}x{args.size}, {args.device}, '
           f'CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'CLIP contrastive step'))
-    print_peak_cuda_memory('SegCLIP step (all losses)', lambda: segclip_step(full))
+    peak = peak_cuda_memory(lambda: segclip_step(full))
+    if peak is not None:
+        print(f'SegCLIP step (all losses): peak CUDA memory {peak / 2**30:.2f} GiB')
     print(f'superpixels (Felzenszwalb 224/9/224, {args.size}x{args.size}): {sp_ms:.1f} ms per image, '
           f'{sp_ms / clip_ms:.3f}x the CLIP step per image ({clip_ms:.1f} ms)')
     ratio = medians['SegCLIP step, all three losses'] / medians['CLIP contrastive step']
