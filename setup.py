@@ -27,8 +27,7 @@ setup(
     long_description_content_type='text/markdown',
     python_requires='>=3.9',
     packages=find_packages(exclude=('tests', 'tests.*', 'tools', 'configs')),
-    package_data={'mmseg_textsup': ['vocabularies/*.txt', 'assets/*']},
-    include_package_data=True,
+    package_data={'mmseg_textsup': ['vocabularies/*.txt', 'models/clip/model_configs/*.json']},
     install_requires=read_requirements('runtime') + read_requirements('mminstall'),
     extras_require={
         'tests': read_requirements('tests'),

@@ -4,9 +4,10 @@ import sys
 
 import pytest
 from conftest import REPO_ROOT
-from tiny_cfg import TINY
+from helpers import TINY
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('script, args, headline', [
     ('maskclip_throughput.py', ['--model', TINY, '--size', '32', '--repeats', '1'], 'best bf16'),
     ('clip_es_voc_estimate.py', ['--model', TINY, '--images', '2', '--crf-workers', '0'],

@@ -3,12 +3,11 @@ image-level labels and the pseudo-mask model."""
 import numpy as np
 import pytest
 import torch
+from helpers import TINY
 from mmseg.registry import MODELS, TRANSFORMS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.models.utils import box_mask, caa_affinity, caa_refine, cam_confidence, sinkhorn, softmax_gradcam
-
-TINY = 'TextSup-Tiny-ViT'
+from mmseg_textsup.models.clip_es import box_mask, caa_affinity, caa_refine, cam_confidence, sinkhorn, softmax_gradcam
 
 
 def test_softmax_gradcam_matches_the_hand_derivation_of_eq4():
@@ -100,7 +99,7 @@ def test_image_level_labels_from_mask_xml_and_file(tmp_path):
 
 def _tiny_clip_es(**kwargs):
     model = MODELS.build(dict(
-        type='ClipES',
+        type='CLIPES',
         data_preprocessor=dict(type='SegDataPreProcessor', mean=[122.8, 116.7, 104.1], std=[68.5, 66.6, 70.3],
                                bgr_to_rgb=True),
         backbone=dict(type='OpenCLIPVision', model_name=TINY, outputs=('dense', )),
@@ -134,6 +133,7 @@ def test_clip_es_refuses_labels_outside_the_vocabulary():
         model.predict(torch.randn(1, 3, 16, 16), [sample])
 
 
+@pytest.mark.slow
 def test_crf_workers_give_the_same_pseudo_masks_as_the_main_process():
     torch.manual_seed(0)
     serial = _tiny_clip_es(crf=True)

@@ -1,13 +1,14 @@
+import time
+
 import open_clip
 import pytest
 import torch
+from helpers import TINY
 from safetensors.torch import save_file
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
 from mmseg_textsup.models.clip import loading
 from mmseg_textsup.models.text_encoders import OpenCLIPTextClassifier
-
-TINY = 'TextSup-Tiny-ViT'
 
 
 @pytest.fixture(scope='module')
@@ -40,7 +41,7 @@ def test_local_checkpoint_layouts_load(tmp_path, reference, layout):
     text = OpenCLIPTextClassifier(TINY, pretrained=str(path), vocabulary=['cat', 'dog'], templates='single')
     text.init_weights()
     ref_text = reference.transformer.state_dict()
-    for key, value in text.text.transformer.state_dict().items():
+    for key, value in text.tower.text.transformer.state_dict().items():
         assert torch.equal(value, ref_text[key]), key
 
 
@@ -58,8 +59,11 @@ def test_openai_torchscript_checkpoint_needs_quick_gelu(tmp_path):
     with torch.no_grad():
         assert torch.allclose(tower.eval().forward_features(x, ('global', ))['global'], model.encode_image(x),
                               atol=1e-5)
-    with pytest.raises(ValueError, match='QuickGELU'):
-        OpenCLIPVision(TINY, pretrained=str(path), quick_gelu=False).init_weights()
+    with pytest.raises(ValueError, match='QuickGELU'):  # left to decide, the tower would run them without it
+        OpenCLIPVision(TINY, pretrained=str(path)).init_weights()
+    gelu = OpenCLIPVision(TINY, pretrained=str(path), quick_gelu=False)  # an explicit choice (official MaskCLIP)
+    gelu.init_weights()
+    _assert_same_visual(gelu, model)
 
 
 def test_missing_file_is_named():
@@ -77,9 +81,37 @@ def test_download_failure_explains_offline_use(monkeypatch):
     def no_network(*args, **kwargs):
         raise ConnectionError('Name or service not known')
 
+    monkeypatch.setattr(loading, '_offline_reason', lambda host: None)  # the hub answers, the download fails
     monkeypatch.setattr(open_clip, 'download_pretrained', no_network)
     with pytest.raises(RuntimeError, match='pass its local path as pretrained='):
         loading.resolve_checkpoint('ViT-B-16', 'openai')
+
+
+@pytest.mark.parametrize('offline', [True, False])
+def test_an_unreachable_hub_or_offline_mode_fails_within_seconds(monkeypatch, offline):
+    def unreachable(*args, **kwargs):
+        raise OSError('Name or service not known')
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError('no download may be tried')
+
+    monkeypatch.setattr(loading.socket, 'create_connection', unreachable)
+    monkeypatch.setattr(open_clip, 'download_pretrained', forbidden)
+    if offline:
+        monkeypatch.setenv('HF_HUB_OFFLINE', '1')
+    start = time.time()
+    with pytest.raises(RuntimeError, match='offline mode is set' if offline else 'huggingface.co is unreachable'):
+        loading.resolve_checkpoint('ViT-B-16', 'openai')
+    assert time.time() - start < 5
+
+
+def test_cached_weights_need_no_network(monkeypatch, tmp_path):
+    cached = tmp_path / 'open_clip_model.safetensors'
+    cached.write_bytes(b'')
+    monkeypatch.setattr('huggingface_hub.try_to_load_from_cache',
+                        lambda repo, name: str(cached) if name == cached.name else None)
+    monkeypatch.setattr(loading, '_offline_reason', lambda host: 'offline')
+    assert loading.resolve_checkpoint('ViT-B-16', 'openai') == str(cached)
 
 
 def test_openai_tag_selects_quick_gelu():

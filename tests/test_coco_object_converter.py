@@ -3,7 +3,10 @@ import subprocess
 import sys
 
 import cv2
+import pytest
 from conftest import REPO_ROOT
+
+pytestmark = pytest.mark.slow  # every test here starts subprocesses
 
 
 def _coco(tmp_path):

@@ -8,7 +8,7 @@ from mmseg_textsup.utils.distributed import _sync_bn_to_bn, use_separate_ddp_for
 
 
 def test_sync_bn_becomes_bn_everywhere_in_a_real_config():
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs/maskclip_plus/context.py'))
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs/maskclip_plus/context60.py'))
     assert 'SyncBN' in str(cfg.model)
     assert _sync_bn_to_bn(cfg.model) == 2  # backbone and DeepLabv3+ head
     assert 'SyncBN' not in str(cfg.model)

@@ -44,6 +44,7 @@ def _keys_read(rank, shards, world_size=2, workers=2):
     return [s.metainfo['key'] for batch in loader for s in batch['data_samples']]
 
 
+@pytest.mark.slow
 def test_two_ranks_two_workers_read_every_sample_once(shards):
     keys = _keys_read(0, shards) + _keys_read(1, shards)
     assert len(keys) == 24 and len(set(keys)) == 24
@@ -71,6 +72,7 @@ def test_csv_and_tsv_lists(tmp_path):
         DATASETS.build(dict(type='CsvPairs', ann_file=str(ann), caption_key='caption', pipeline=PIPELINE))
 
 
+@pytest.mark.slow
 def test_broken_samples_are_skipped_or_raise_when_strict(tmp_path):
     import io
     import tarfile

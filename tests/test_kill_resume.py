@@ -5,25 +5,29 @@ import os.path as osp
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import torch
 from conftest import REPO_ROOT
-from tiny_cfg import TOY_PRETRAIN, tiny_pretrain_options
+from helpers import TOY_PRETRAIN, tiny_pretrain_options
 
-ENV = dict(os.environ, OMP_NUM_THREADS='1')
+pytestmark = pytest.mark.slow  # every test here starts subprocesses
+
+ENV = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=osp.dirname(osp.abspath(__file__)))  # finds kill_hook
 
 
-def _config(tmp_path):
+def _config(tmp_path, kill_at=None):
     """The tiny toy-CLIP pre-training without random augmentation (flips would be drawn afresh
-    after a restart), single-process data loading, deterministic mode."""
+    after a restart), single-process data loading, deterministic mode; ``kill_at``: the run
+    SIGKILLs itself right after that iteration's checkpoint."""
     options = tiny_pretrain_options(max_iters=8, checkpoint_interval=2, batch_size=8)
+    hooks = f"[dict(type='SigkillAfterIterHook', at_iter={kill_at})]" if kill_at else '[]'
     lines = [f"_base_ = [{TOY_PRETRAIN!r}]", "randomness = dict(seed=0, deterministic=True)",
+             "custom_imports = dict(imports=['mmseg_textsup', 'kill_hook'], allow_failed_imports=False)",
              "train_dataloader = dict(batch_size=8, num_workers=0, persistent_workers=False, dataset=dict(pipeline=["
              "dict(type='LoadToySample', with_seg=False), dict(type='TokenizeCaption', model_name='TextSup-Toy-ViT'),"
-             "dict(type='PackImageTextInputs')]))", 'custom_hooks = []']
-    path = tmp_path / 'kill_resume.py'
+             "dict(type='PackImageTextInputs')]))", f'custom_hooks = {hooks}']
+    path = tmp_path / f'kill_resume_{kill_at}.py'
     path.write_text('\n'.join(lines) + '\n')
     return str(path), [f'{k}={v}' for k, v in options.items() if not k.startswith('train_dataloader.')]
 
@@ -35,29 +39,22 @@ def _train(config, options, work_dir, resume=False):
                             text=True, start_new_session=True)
 
 
-@pytest.mark.slow
 def test_sigkill_then_resume_gives_the_uninterrupted_final_weights(tmp_path):
     config, options = _config(tmp_path)
     full, killed = str(tmp_path / 'full'), str(tmp_path / 'killed')
     proc = _train(config, options, full)
     assert proc.wait(timeout=300) == 0, proc.stderr.read()[-3000:]
-    proc = _train(config, options, killed)
-    deadline = time.time() + 300
-    while time.time() < deadline and proc.poll() is None:
-        if osp.isfile(osp.join(killed, 'iter_4.pth')):
-            time.sleep(0.3)  # land somewhere after the checkpoint, possibly inside the next save
-            os.killpg(proc.pid, signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL, 'the run finished before the kill'
-    assert not osp.isfile(osp.join(killed, 'iter_8.pth'))
-    # a kill during a save leaves a truncated file that last_checkpoint does not point to yet
+    kill_config, _ = _config(tmp_path, kill_at=4)
+    proc = _train(kill_config, options, killed)
+    proc.wait(timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read()[-3000:]
+    assert osp.isfile(osp.join(killed, 'iter_4.pth')) and not osp.isfile(osp.join(killed, 'iter_6.pth'))
+    # a kill during the next save would leave a truncated file that last_checkpoint does not point to
     pointer = open(osp.join(killed, 'last_checkpoint')).read().strip()
+    assert pointer.endswith('iter_4.pth')
     with open(pointer, 'rb') as f:
         good = f.read()
-    following = osp.join(killed, f'iter_{int(pointer.rsplit("_", 1)[1].split(".")[0]) + 2}.pth')
-    with open(following, 'wb') as f:
+    with open(osp.join(killed, 'iter_6.pth'), 'wb') as f:
         f.write(good[:len(good) // 2])
     proc = _train(config, options, killed, resume=True)
     assert proc.wait(timeout=300) == 0, proc.stderr.read()[-3000:]
@@ -68,7 +65,6 @@ def test_sigkill_then_resume_gives_the_uninterrupted_final_weights(tmp_path):
         assert torch.equal(a[key], b[key]), key
 
 
-@pytest.mark.slow
 def test_dist_train_on_two_processes_matches_single_process_training(tmp_path):
     """Same global batch (2 x 4 vs 8, negatives gathered), same samples per step: the final weights
     agree to float rounding and the validation mIoU is the same."""

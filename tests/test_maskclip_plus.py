@@ -6,36 +6,34 @@ from types import SimpleNamespace
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import CLIP_MEAN, CLIP_STD, TINY
 from mmengine.optim import OptimWrapper
 from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.engine import SelfTrainingHook
-from mmseg_textsup.evaluation import ZeroShotIoUMetric
-from mmseg_textsup.evaluation.zero_shot_iou_metric import harmonic_mean
-from mmseg_textsup.models.segmentors.maskclip_plus import pseudo_labels
+from mmseg_textsup.models.maskclip_plus import SelfTrainingHook, ZeroShotIoUMetric, pseudo_labels
+from mmseg_textsup.models.maskclip_plus.zero_shot_iou_metric import harmonic_mean
 
-TINY = 'TextSup-Tiny-ViT'  # embed dim 32
 VOCAB = ['cat', 'dog', 'grass', 'sky']
 TEXT = dict(type='OpenCLIPTextClassifier', model_name=TINY, pretrained=None, vocabulary=VOCAB, templates='single')
-CLIP_NORM = dict(mean=[122.7709383, 116.7460125, 104.09373615], std=[68.5005327, 66.6321579, 70.32316305])
+CLIP_NORM = dict(mean=CLIP_MEAN, std=CLIP_STD)
 
 
 def tiny_maskclip_plus(**kwargs):
     cfg = dict(
-        type='MaskClipPlus',
+        type='MaskCLIPPlus',
         data_preprocessor=dict(type='SegDataPreProcessor', bgr_to_rgb=True, size=(32, 32), **CLIP_NORM),
         teacher=dict(
             type='OpenVocabEncoderDecoder',
             backbone=dict(type='OpenCLIPVision', model_name=TINY, outputs=('dense', ), dense_mode='value'),
-            decode_head=dict(type='MaskClipHead', text_encoder=TEXT),
+            decode_head=dict(type='MaskCLIPHead', text_encoder=TEXT),
             test_cfg=dict(mode='whole')),
         backbone=dict(type='ResNetV1c', depth=18, stem_channels=8, base_channels=8, strides=(1, 2, 1, 1),
                       dilations=(1, 1, 2, 4), norm_cfg=dict(type='BN', requires_grad=True)),
         decode_head=dict(type='ASPPV2Head', in_channels=64, in_index=3, channels=32, dilations=(1, 2),
                          dropout_ratio=0.0, loss_decode=dict(type='CrossEntropyLoss', loss_weight=1.0)),
-        classifier=dict(type='TextEmbeddingClassifier', text_encoder=TEXT, logit_scale=10.0))
+        classifier=dict(type='TextEmbeddingClassifier', text_encoder=TEXT))
     cfg.update(kwargs)
     model = MODELS.build(cfg)
     model.init_weights()
@@ -55,23 +53,20 @@ def batch(gt=None, n=2, size=32, img_shape=None):
 # --------------------------------------------------------------------------- classifier / head
 
 
-def test_text_embedding_classifier_is_scaled_cosine_with_learnable_background():
-    clf = MODELS.build(dict(type='TextEmbeddingClassifier', text_encoder=TEXT, in_channels=32, logit_scale=10.0,
+def test_text_embedding_classifier_is_raw_features_times_normalised_text_with_learnable_background():
+    clf = MODELS.build(dict(type='TextEmbeddingClassifier', text_encoder=TEXT, in_channels=32,
                             learnable_background=True, bg_index=0))
     clf.init_weights()
     feats = torch.randn(2, 32, 3, 3)
     logits = clf(feats)
     assert logits.shape == (2, 5, 3, 3) and clf.class_names == ['background'] + VOCAB
     text = F.normalize(clf.text_encoder.embeddings(), dim=-1)
-    expected = 10 * torch.einsum('bchw,kc->bkhw', F.normalize(feats, dim=1), text)
+    expected = torch.einsum('bchw,kc->bkhw', feats, text)
     torch.testing.assert_close(logits[:, 1:], expected, atol=1e-5, rtol=1e-5)
-    bg = 10 * torch.einsum('bchw,c->bhw', F.normalize(feats, dim=1), F.normalize(clf.background, dim=0))
-    torch.testing.assert_close(logits[:, 0], bg)
+    bg = torch.einsum('bchw,c->bhw', feats, F.normalize(clf.background, dim=0))
+    torch.testing.assert_close(logits[:, 0], bg, atol=1e-5, rtol=1e-5)
     # the text embeddings are frozen; the background is learnt
     assert [n for n, p in clf.named_parameters() if p.requires_grad] == ['background']
-    # official behaviour: raw features against normalised text
-    clf.normalize_features = False
-    torch.testing.assert_close(clf(feats)[:, 1:], expected * feats.norm(dim=1, keepdim=True), atol=1e-4, rtol=1e-4)
 
 
 def test_classifier_projects_other_widths():
@@ -81,14 +76,21 @@ def test_classifier_projects_other_widths():
 
 
 def test_aspp_v2_sums_dilated_branches():
+    """Plain DeepLabv2 branches (no norm, no activation): 1x1 for dilation 1, else dilated 3x3."""
     head = MODELS.build(dict(type='ASPPV2Head', in_channels=8, channels=6, num_classes=3, dilations=(1, 2, 3),
-                             dropout_ratio=0.0))
+                             dropout_ratio=0.0, norm_cfg=None, act_cfg=None))
     head.init_weights()
-    assert [b.dilation for b in head.branches] == [(1, 1), (2, 2), (3, 3)]
+    convs = [b.conv for b in head.branches]
+    assert [c.dilation for c in convs] == [(1, 1), (2, 2), (3, 3)] and convs[0].kernel_size == (1, 1)
     x = torch.randn(2, 8, 9, 9)
-    expected = head.conv_seg(sum(F.conv2d(x, b.weight, b.bias, padding=d, dilation=d)
-                                 for b, d in zip(head.branches, (1, 2, 3))))
+    expected = head.conv_seg(sum(F.conv2d(x, c.weight, c.bias, padding=c.padding, dilation=c.dilation)
+                                 for c in convs))
     torch.testing.assert_close(head([x]), expected)
+    # the official MaskCLIP+ branches: conv + BN + ReLU each, then summed
+    official = MODELS.build(dict(type='ASPPV2Head', in_channels=8, channels=6, num_classes=3, dilations=(1, 2),
+                                 dropout_ratio=0.0, norm_cfg=dict(type='BN')))
+    assert [type(b.bn).__name__ for b in official.branches] == ['BatchNorm2d'] * 2
+    assert all(b.activate is not None for b in official.branches)
 
 
 # --------------------------------------------------------------------------- pseudo labels
@@ -136,15 +138,17 @@ def test_teacher_kept_in_checkpoint_only_when_asked():
     assert not model.teacher.training
 
 
-def test_teacher_gets_the_batch_in_its_own_normalisation():
-    model = tiny_maskclip_plus(teacher=dict(
-        type='OpenVocabEncoderDecoder',
-        data_preprocessor=dict(type='SegDataPreProcessor', mean=[0., 0., 0.], std=[255., 255., 255.]),
-        backbone=dict(type='OpenCLIPVision', model_name=TINY, outputs=('dense', ), dense_mode='value'),
-        decode_head=dict(type='MaskClipHead', text_encoder=TEXT)))
-    raw = torch.rand(1, 3, 4, 4) * 255
-    mean, std = torch.tensor(CLIP_NORM['mean']).view(3, 1, 1), torch.tensor(CLIP_NORM['std']).view(3, 1, 1)
-    torch.testing.assert_close(model._teacher_inputs((raw - mean) / std), raw / 255)
+def test_teacher_gets_the_students_batch_as_it_is():
+    """The official teacher receives the student's image as the config normalised it."""
+    model = tiny_maskclip_plus()
+    inputs, _ = batch()
+    seen = []
+    handle = model.teacher.backbone.register_forward_hook(lambda module, args, out: seen.append(args[0]))
+    try:
+        model.teacher_probabilities(inputs)
+    finally:
+        handle.remove()
+    assert torch.equal(seen[0], inputs)
 
 
 def test_teacher_probabilities_follow_the_student_class_order():
@@ -206,6 +210,19 @@ def test_annotation_free_targets_are_the_teacher_argmax_and_padding_is_ignored()
     expected = labels.masked_fill(conf < 0.3, 255)
     assert torch.equal(targets[:, :24, :20], expected[:, :24, :20])
     assert (targets[:, 24:] == 255).all() and (targets[:, :, 20:] == 255).all()
+
+
+def test_annotation_free_keeps_the_ignore_pixels_of_a_loaded_ground_truth():
+    """Official rule: annotation-free pseudo labels everywhere but where the ground truth is 255
+    (VOC20 / Context59 background, COCO-Stuff unlabelled)."""
+    model = tiny_maskclip_plus()
+    gt = torch.randint(0, 4, (2, 32, 32))
+    gt[:, :5] = 255
+    inputs, samples = batch(gt=gt)
+    targets = model.pseudo_targets(inputs, samples, seg_logits=None)
+    teacher = model.teacher_probabilities(inputs).argmax(dim=1)
+    assert (targets[:, :5] == 255).all()
+    assert torch.equal(targets[:, 5:], teacher[:, 5:])  # the ground-truth classes themselves are never read
 
 
 def test_self_training_labels_from_the_student_without_the_teacher():
@@ -277,13 +294,15 @@ def test_zero_shot_metric_matches_a_hand_computation():
 
 @pytest.mark.parametrize('split,dataset,vocabulary', [
     ('voc', 'PascalVOC20Dataset', 'voc20'),
+    ('voc', 'PascalVOC20Dataset', 'maskclip_voc20'),
     ('context', 'PascalContextDataset', 'context60'),
     ('coco_stuff', 'COCOStuffDataset', 'coco_stuff171'),
+    ('coco_stuff', 'COCOStuffDataset', 'maskclip_coco_stuff171'),
 ])
 def test_unseen_splits_resolve_in_datasets_and_vocabularies(split, dataset, vocabulary):
     from mmseg.registry import DATASETS
 
-    from mmseg_textsup.datasets.zero_shot_splits import UNSEEN_CLASSES, class_indices
+    from mmseg_textsup.models.maskclip_plus import UNSEEN_CLASSES, class_indices
     from mmseg_textsup.vocabularies import load_vocabulary
     classes = DATASETS.get(dataset).METAINFO['classes']
     names = [n[0] for n in load_vocabulary(vocabulary)]

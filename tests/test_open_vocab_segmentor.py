@@ -1,45 +1,43 @@
 import os.path as osp
+from unittest import mock
 
 import numpy as np
 import pytest
 import torch
 from conftest import REPO_ROOT
+from helpers import CLIP_PREPROCESSOR, TINY, seg_batch, tiny_classifier
 from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS, MODELS
+from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 from mmseg_textsup.apis import build_open_vocab_model, parse_class_list, segment_image
-
-TINY = 'TextSup-Tiny-ViT'
-PREPROCESSOR = dict(type='SegDataPreProcessor', mean=[122.8, 116.7, 104.1], std=[68.5, 66.6, 70.3],
-                    bgr_to_rgb=True)
 
 
 def _segmentor(**kwargs):
     init_default_scope('mmseg')
     cfg = dict(
         type='OpenVocabEncoderDecoder',
-        data_preprocessor=PREPROCESSOR,
+        data_preprocessor=CLIP_PREPROCESSOR,
         backbone=dict(type='OpenCLIPVision', model_name=TINY, outputs=('dense', 'keys')),
-        decode_head=dict(type='MaskClipHead', text_encoder=dict(type='OpenCLIPTextClassifier', model_name=TINY,
-                                                                 vocabulary='toy', templates='single')),
+        decode_head=dict(type='MaskCLIPHead', text_encoder=tiny_classifier()),
         test_cfg=dict(mode='whole'))
     cfg.update(kwargs)
     return MODELS.build(cfg).eval()
 
 
 def _toy_batches(n):
-    pipeline = [dict(type='LoadToySample'), dict(type='PackSegInputs')]
-    dataset = DATASETS.build(dict(type='ToySegDataset', split='val', num_samples=n, pipeline=pipeline))
-    return [dict(inputs=[dataset[i]['inputs']], data_samples=[dataset[i]['data_samples']]) for i in range(n)]
+    batch = seg_batch(n)
+    return [dict(inputs=[i], data_samples=[s]) for i, s in zip(batch['inputs'], batch['data_samples'])]
 
 
 def test_text_embeddings_are_computed_once_over_an_evaluation():
     model = _segmentor()
-    for batch in _toy_batches(5):
-        out = model.test_step(batch)
-        assert out[0].pred_sem_seg.data.shape == (1, 64, 64)
-    assert model.decode_head.text_encoder.text_forward_calls == 1
+    classifier = model.decode_head.text_encoder
+    with mock.patch.object(classifier, 'encode_prompts', wraps=classifier.encode_prompts) as encode:
+        for batch in _toy_batches(5):
+            out = model.test_step(batch)
+            assert out[0].pred_sem_seg.data.shape == (1, 64, 64)
+    assert encode.call_count == 1
 
 
 @pytest.mark.parametrize('mode', ['whole', 'slide'])

@@ -1,11 +1,12 @@
 """Performance switches change memory layout or precision, not results."""
+import pytest
 import torch
 from dist_utils import run_distributed
+from helpers import tiny_pretrain_cfg
 from mmengine.runner import Runner
 from mmengine.structures import PixelData
 from mmseg.registry import RUNNERS
 from mmseg.structures import SegDataSample
-from tiny_cfg import tiny_pretrain_cfg
 from torch import nn
 
 from mmseg_textsup.engine.loops.autocast_test_loop import _to_float32
@@ -29,6 +30,7 @@ def test_channels_last_weights_keep_outputs():
     torch.testing.assert_close(after, before, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_channels_last_runner_converts_before_the_model_is_wrapped(tmp_path, monkeypatch):
     seen = []
     original = Runner.wrap_model
@@ -54,6 +56,7 @@ def _ddp_grads(rank, world_size, x):
     return tuple(p.grad for p in model.parameters())
 
 
+@pytest.mark.slow
 def test_channels_last_before_ddp_gives_the_single_process_gradients():
     x = torch.randn(4, 3, 8, 8)
     reference = _conv_net()

@@ -5,7 +5,6 @@ import os.path as osp
 import signal
 import subprocess
 import sys
-import time
 
 import mmcv
 import numpy as np
@@ -13,12 +12,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 from conftest import REPO_ROOT
+from helpers import TINY
 from mmseg.registry import TRANSFORMS
 
-from mmseg_textsup.evaluation import PseudoLabelWriter
+from mmseg_textsup.evaluation import PseudoLabelWriter, add_pseudo_label_writing
 
-TINY = 'TextSup-Tiny-ViT'
-ENV = dict(os.environ, OMP_NUM_THREADS='1')
+ENV = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=osp.dirname(osp.abspath(__file__)))  # finds kill_hook
 
 
 def _sample(name, label, conf=None):
@@ -41,6 +40,22 @@ def test_writer_writes_labels_and_confidence_and_skips_finished_images(tmp_path)
     assert mmcv.imread(str(tmp_path / 'labels/a.png'), flag='unchanged')[0, 1] == 3
     assert writer.compute_metrics(writer.results) == dict(written=2, skipped=1)
     assert not [f for f in os.listdir(tmp_path / 'labels') if 'tmp' in f]
+
+
+def test_a_config_with_pseudo_label_dir_writes_there(tmp_path):
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs/clip_es/toy_pseudo_masks.py'))
+    add_pseudo_label_writing(cfg, str(tmp_path / 'out'))
+    add_pseudo_label_writing(cfg, str(tmp_path / 'out'))  # idempotent
+    assert cfg.test_dataloader.dataset.type == 'PendingPseudoLabels'
+    assert cfg.test_dataloader.dataset.dataset.type == 'BaseSegDataset'
+    assert [e['type'] for e in cfg.test_evaluator] == ['IoUMetric', 'PseudoLabelWriter']
+    writer = PseudoLabelWriter()  # no out_dir: the PendingPseudoLabels dataset names it
+    with pytest.raises(ValueError, match='needs out_dir'):
+        writer.out_dir
+    writer.dataset_meta = dict(pseudo_label_dir=str(tmp_path / 'out'))
+    writer.process(None, [_sample('a', np.zeros((2, 2), np.uint8))])
+    assert osp.isfile(tmp_path / 'out/labels/a.png')
 
 
 def test_confidence_guided_labels_ignore_exactly_the_unconfident_pixels(tmp_path):
@@ -79,17 +94,22 @@ def _toy_voc(root, n=40):
     write_voc_layout(str(root), {'train': (0, n)}, seed=0)
 
 
-def _pseudo_label_cmd(tmp_path, out_dir, clip_path, voc):
+def _pseudo_label_cmd(tmp_path, out_dir, clip_path, voc, kill_at_batch=None):
+    config = osp.join(REPO_ROOT, 'configs/clip_es/toy_pseudo_masks.py')
+    if kill_at_batch:  # the run SIGKILLs itself after this many batches were written
+        killing = tmp_path / 'killing_pseudo_masks.py'
+        killing.write_text(f"_base_ = [{config!r}]\ncustom_imports = dict(imports=['mmseg_textsup', 'kill_hook'])\n"
+                           f"custom_hooks = [dict(type='SigkillAfterIterHook', at_test_batch={kill_at_batch})]\n")
+        config = str(killing)
     options = [
         f'pseudo_label_dir={out_dir}', f'model.backbone.model_name={TINY}', f'model.backbone.pretrained={clip_path}',
         f'model.text_encoder.model_name={TINY}', f'model.text_encoder.pretrained={clip_path}',
-        f'test_dataloader.dataset.out_dir={out_dir}', f'test_dataloader.dataset.dataset.data_root={voc}',
-        f'test_dataloader.dataset.dataset.pipeline.2.label_file={voc}/ImageLabels/train.txt',
-        f'test_evaluator.1.out_dir={out_dir}', 'test_dataloader.num_workers=0',
+        f'pseudo_label_dir={out_dir}', f'test_dataloader.dataset.data_root={voc}',
+        f'test_dataloader.dataset.pipeline.2.label_file={voc}/ImageLabels/train.txt', 'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'
     ]
-    return [sys.executable, 'tools/test.py', 'configs/clip_es/toy_pseudo_masks.py', 'none', '--work-dir',
-            str(tmp_path / 'wd'), '--cfg-options', *options]
+    return [sys.executable, 'tools/test.py', config, 'none', '--work-dir', str(tmp_path / 'wd'), '--cfg-options',
+            *options]
 
 
 def _files(out_dir):
@@ -115,17 +135,11 @@ def test_pseudo_label_writing_killed_half_way_resumes_to_the_same_files(tmp_path
     assert 'mIoU' in proc.stdout + proc.stderr
     reference = _files(full)
     assert len(reference) == 80
-    # interrupted run: SIGKILL once a few images are written
-    killed = subprocess.Popen(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), cwd=REPO_ROOT, env=ENV,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # interrupted run: it kills itself after a few batches were written
+    killed = subprocess.run(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc, kill_at_batch=8), cwd=REPO_ROOT,
+                            env=ENV, capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     labels = osp.join(resumed, 'labels')
-    deadline = time.time() + 240
-    while time.time() < deadline and killed.poll() is None:
-        if osp.isdir(labels) and len(os.listdir(labels)) >= 4:
-            os.killpg(killed.pid, signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    killed.wait()
     partial = [f for f in os.listdir(labels) if f.endswith('.png') and '.tmp' not in f]
     assert 4 <= len(partial) < 40, 'the kill should land half-way'
     for name in partial:  # whatever was written is a complete PNG

@@ -3,12 +3,13 @@ import pickle
 
 import pytest
 import torch
+from helpers import tiny_pretrain_cfg
 from mmengine.runner import Runner
-from tiny_cfg import tiny_pretrain_cfg
 
 from mmseg_textsup.utils import SAFE_GLOBALS
 
 
+@pytest.mark.slow
 def test_resume_restores_optimizer_state_and_continues(tmp_path):
     cfg = tiny_pretrain_cfg(tmp_path, max_iters=4, checkpoint_interval=2)
     Runner.from_cfg(cfg).train()
@@ -27,6 +28,14 @@ def test_resume_restores_optimizer_state_and_continues(tmp_path):
             assert torch.equal(restored[key][name], tensor), (key, name)
     runner.train()
     assert runner.iter == 4
+
+
+def test_a_never_updated_history_buffer_loads(tmp_path):
+    from mmengine.logging import HistoryBuffer
+    buffer = HistoryBuffer()  # its empty history pickles as bytes()
+    torch.save({'message_hub': {'log_scalars': {'val/mIoU': buffer}}}, tmp_path / 'iter_1.pth')
+    loaded = torch.load(tmp_path / 'iter_1.pth')['message_hub']['log_scalars']['val/mIoU']
+    assert isinstance(loaded, HistoryBuffer) and len(loaded.data[0]) == 0
 
 
 def test_allow_list_is_narrow(tmp_path):

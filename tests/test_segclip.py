@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import REPO_ROOT
+from helpers import TINY, tiny_pretrain_options
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
@@ -14,12 +15,10 @@ from mmengine.runner import Runner, load_checkpoint
 from mmseg.registry import MODELS, TRANSFORMS
 from mmseg.structures import SegDataSample
 from skimage.segmentation import felzenszwalb
-from tiny_cfg import tiny_pretrain_options
 
-from mmseg_textsup.models.losses import SuperpixelKLLoss, patch_superpixel_ids, patchify, random_keep, super_patch_means
-from mmseg_textsup.models.utils import SemanticGroup
+from mmseg_textsup.models.segclip import (SemanticGroup, SuperpixelKLLoss, patch_superpixel_ids, patchify, random_keep,
+                                          super_patch_means)
 
-TINY = 'TextSup-Tiny-ViT'
 TOY_SEGCLIP = osp.join(REPO_ROOT, 'configs', 'segclip', 'toy_pretrain.py')
 
 
@@ -178,7 +177,7 @@ def test_training_step_gives_three_losses_and_updates_the_group_module():
     assert {'loss_contrastive', 'loss_reconstruction', 'loss_superpixel_kl'} <= set(losses)
     sum(v for k, v in losses.items() if k.startswith('loss')).backward()
     for name in ('image_encoder.group.centers', 'reconstruction.mask_token',
-                 'text_encoder.text.token_embedding.weight'):
+                 'text_encoder.tower.text.token_embedding.weight'):
         assert dict(model.named_parameters())[name].grad is not None, name
     with pytest.raises(KeyError, match='Superpixels transform'):
         model.loss(torch.randn(2, 3, 32, 32), [SegDataSample(text_tokens=s.text_tokens) for s in samples])
@@ -191,7 +190,7 @@ def test_zero_shot_scores_are_the_assignment_times_region_scores():
     model = _model().eval()
     images = torch.randn(1, 3, 32, 32)
     out = model.image_encoder.forward_features(images, ('regions', 'assignment', 'dense', 'global'))
-    region_scores = model.classify(out['regions'].transpose(1, 2))[0]  # T, L
+    region_scores = model.text_encoder(out['regions'].transpose(1, 2))[0]  # T, L
     expected = (out['assignment'][0] @ region_scores.t()).t().reshape(3, 4, 4) * model.logit_scale()
     torch.testing.assert_close(model.zero_shot(model, images)[0], expected)
     # the dense output is M @ regions; the image embedding the max-pool of the regions
@@ -263,7 +262,7 @@ def test_toy_config_learning_rates_follow_the_paper_split(tmp_path):
     names = {id(p): n for n, p in model.named_parameters()}
     lr = {names[id(p)]: g['lr'] for g in wrapper.optimizer.param_groups for p in g['params']}
     base = cfg.optim_wrapper.optimizer.lr
-    slow = ['text_encoder.text.token_embedding.weight', 'image_encoder.visual.conv1.weight',
+    slow = ['text_encoder.tower.text.token_embedding.weight', 'image_encoder.visual.conv1.weight',
             'image_encoder.visual.positional_embedding',
             'image_encoder.visual.transformer.resblocks.0.attn.in_proj_weight']
     fast = ['image_encoder.visual.transformer.resblocks.1.attn.in_proj_weight', 'image_encoder.group.centers',
@@ -280,6 +279,7 @@ def test_toy_config_learning_rates_follow_the_paper_split(tmp_path):
     assert full.optim_wrapper.optimizer.lr * keys['text_encoder.'].lr_mult == pytest.approx(4e-6)
 
 
+@pytest.mark.slow
 def test_trained_checkpoint_reloads_with_the_same_predictions(tmp_path):
     cfg = _tiny_toy_cfg(tmp_path)
     runner = Runner.from_cfg(cfg)
@@ -300,6 +300,7 @@ def test_trained_checkpoint_reloads_with_the_same_predictions(tmp_path):
     assert any(not torch.allclose(a.seg_logits.data, u.seg_logits.data) for a, u in zip(before, untrained))
 
 
+@pytest.mark.slow
 def test_grouping_stats_tool_reads_a_trained_checkpoint(tmp_path, monkeypatch, capsys):
     import runpy
     import sys
@@ -324,6 +325,7 @@ def test_grouping_stats_tool_reads_a_trained_checkpoint(tmp_path, monkeypatch, c
     assert -1 <= float(out["mean pairwise cosine of an image's regions"]) <= 1
 
 
+@pytest.mark.slow
 def test_precompute_tool_writes_the_maps_the_transform_reads(tmp_path):
     import subprocess
     import sys

@@ -3,16 +3,25 @@ CRF, the zero-shot label maps and the pre-training model."""
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from dist_utils import run_distributed
+from helpers import TINY
 from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.models.losses import LoDALoss, max_response_pool, symmetric_info_nce
-from mmseg_textsup.models.zero_shot import SimSegZeroShot, adaptive_class_selection
+from mmseg_textsup.models.simseg import LoDALoss, SimSegZeroShot, adaptive_class_selection, max_response_pool
 from mmseg_textsup.utils.dense_crf import dense_crf
 
-TINY = 'TextSup-Tiny-ViT'
+
+def _similarity(loss, image, text):
+    """s_ij of eq. 4 for a batch: (B_image, B_text)."""
+    return loss.pool_image(image) @ loss.pool_text(text).t()
+
+
+def _info_nce(logits):
+    target = torch.arange(len(logits))
+    return 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
 
 
 def test_loda_similarity_on_a_hand_built_example():
@@ -21,19 +30,19 @@ def test_loda_similarity_on_a_hand_built_example():
     image = torch.tensor([[[1., 0.], [0., 2.], [3., 1.]]])
     text = torch.tensor([[[1., 1.], [2., 0.]]])
     loss = LoDALoss(image_top_m=2, text_top_m=1, normalize=False)
-    assert loss.similarity(image, text).item() == pytest.approx(5.5)
+    assert _similarity(loss, image, text).item() == pytest.approx(5.5)
 
 
 def test_selection_of_every_token_is_dense_alignment():
     g = torch.Generator().manual_seed(0)
     image, text = torch.randn(3, 6, 4, generator=g), torch.randn(2, 5, 4, generator=g)
     all_pairs = torch.einsum('ind,jmd->ijnm', image, text).mean(dim=(2, 3))  # mean of every u.v
-    full = LoDALoss(image_top_m=6, text_top_m=5, normalize=False).similarity(image, text)
-    off = LoDALoss(select=False, normalize=False).similarity(image, text)
+    full = _similarity(LoDALoss(image_top_m=6, text_top_m=5, normalize=False), image, text)
+    off = _similarity(LoDALoss(select=False, normalize=False), image, text)
     torch.testing.assert_close(full, all_pairs)
     torch.testing.assert_close(off, all_pairs)
     # selection changes the similarity when M < n
-    assert not torch.allclose(LoDALoss(image_top_m=2, normalize=False).similarity(image, text), all_pairs)
+    assert not torch.allclose(_similarity(LoDALoss(image_top_m=2, normalize=False), image, text), all_pairs)
 
 
 def test_text_padding_is_never_selected():
@@ -50,7 +59,7 @@ def test_loda_loss_is_info_nce_of_the_similarities_with_learnable_temperature():
     loss_fn = LoDALoss()
     assert loss_fn.temperature().item() == pytest.approx(50.0)  # tau = 0.02
     loss = loss_fn(image, text)
-    torch.testing.assert_close(loss, symmetric_info_nce(50.0 * loss_fn.similarity(image, text)))
+    torch.testing.assert_close(loss, _info_nce(50.0 * _similarity(loss_fn, image, text)))
     loss.backward()
     assert loss_fn.temperature.log_scale.grad is not None
 
@@ -154,10 +163,10 @@ def test_simseg_pretrainer_trains_on_pairs_and_segments_images():
         samples.append(s)
     images = [torch.randint(0, 255, (3, 32, 32), dtype=torch.uint8) for _ in samples]
     optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-3))
-    queries_before = model.class_queries()[0].clone()
+    queries_before = model.text_encoder.embeddings().clone()
     losses = model.train_step(dict(inputs=images, data_samples=samples), optim)
     assert losses['loss_loda'] > 0
-    assert not torch.equal(model.class_queries()[0], queries_before), 'the query cache follows the text tower'
+    assert not torch.equal(model.text_encoder.embeddings(), queries_before), 'the query cache follows the text tower'
     model.eval()
     val = [SegDataSample(metainfo=dict(ori_shape=(32, 32), img_shape=(32, 32), pad_shape=(32, 32)))
            for _ in range(2)]

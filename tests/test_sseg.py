@@ -5,18 +5,16 @@ from unittest import mock
 
 import pytest
 import torch
+from helpers import TINY
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.registry import MODELS, TRANSFORMS
 from mmseg.structures import SegDataSample
 from torch import nn
 
-from mmseg_textsup.models.losses import MaskMatchingLoss
-from mmseg_textsup.models.segmentors import oracle_labels
-from mmseg_textsup.models.utils import batched_kmeans, dice_loss, match_masks, pairwise_dice_cost, pairwise_focal_cost
-from mmseg_textsup.models.zero_shot import combine_masks
+from mmseg_textsup.models.sseg import (MaskMatchingLoss, batched_kmeans, combine_masks, dice_loss, match_batch,
+                                       oracle_labels, pairwise_dice_cost, pairwise_focal_cost)
 
-TINY = 'TextSup-Tiny-ViT'
 TINY_SWIN = dict(type='SwinTransformer', pretrain_img_size=64, embed_dims=32, depths=[1, 1, 1, 1],
                  num_heads=[1, 2, 4, 8], window_size=4, out_indices=(0, 1, 2, 3))
 TINY_HEAD = dict(type='SSegMaskFormerHead', in_channels=[32, 64, 128, 256], channels=64, num_queries=16, num_layers=2,
@@ -49,13 +47,13 @@ def test_matching_picks_the_optimal_assignment():
     order = [2, 0, 1]  # prediction i resembles target order[i]
     logits = 6 * (2 * targets[order] - 1)
     logits = torch.cat([logits, torch.zeros(1, 6)])  # a 4th, uninformative prediction
-    rows, cols = match_masks(logits, targets)
+    _, rows, cols = match_batch(logits[None], targets[None])
     assert dict(zip(rows.tolist(), cols.tolist())) == {0: 2, 1: 0, 2: 1}
     # on random costs the Hungarian result equals the brute-force optimum
     g = torch.Generator().manual_seed(2)
     logits, targets = torch.randn(4, 20, generator=g), (torch.rand(3, 20, generator=g) > 0.5).float()
     cost = pairwise_dice_cost(logits, targets) + 20 * pairwise_focal_cost(logits, targets)
-    rows, cols = match_masks(logits, targets)
+    _, rows, cols = match_batch(logits[None], targets[None])
     best = min(sum(cost[r, c] for c, r in enumerate(p)) for p in itertools.permutations(range(4), 3))
     assert cost[rows, cols].sum().item() == pytest.approx(best.item(), rel=1e-6)
 
@@ -138,10 +136,9 @@ def _sseg(**kwargs):
     cfg = dict(
         type='SSegPretrainer',
         image_encoder=dict(type='SSegMaskFormer', backbone=TINY_SWIN, head=TINY_HEAD, embed_dim=32),
-        text_encoder=dict(type='MLPProjectedText', text_encoder=dict(type='OpenCLIPText', model_name=TINY), in_dim=32,
-                          embed_dim=32),
-        pseudo_masks=dict(type='PseudoMaskGenerator', backbone=dict(type='OpenCLIPVision', model_name=TINY,
-                                                                      dense_mode='qk'), num_clusters=4),
+        text_encoder=dict(type='MLPProjectedText', model_name=TINY, embed_dim=32),
+        pseudo_masks=dict(type='PseudoMaskGenerator',
+                          backbone=dict(type='OpenCLIPVision', model_name=TINY, dense_mode='qk'), num_clusters=4),
         vocabulary=['cat', 'dog', 'sky'],
         bg_threshold=0.5,
         data_preprocessor=dict(type='SegDataPreProcessor', mean=[0, 0, 0], std=[1, 1, 1]))
@@ -161,7 +158,7 @@ def test_sseg_training_step_and_frozen_generator_outside_the_model():
     (losses['loss_mask'] + losses['loss_contrastive']).backward()
     params = dict(model.named_parameters())
     for name in ('image_encoder.head.query_embed.weight', 'image_encoder.projection.0.weight',
-                 'text_encoder.projection.2.weight', 'image_encoder.backbone.patch_embed.projection.weight',
+                 'text_encoder.tower.projection.3.weight', 'image_encoder.backbone.patch_embed.projection.weight',
                  'loss_module.temperature.log_scale'):
         assert params[name].grad is not None and params[name].grad.abs().sum() > 0, name
     assert all(p.grad is None for p in model.pseudo_masks.parameters())
@@ -208,7 +205,7 @@ def test_captions_keep_nouns_and_verbs_with_a_tagger_and_whole_without():
     t = TRANSFORMS.build(dict(type='KeepNounsAndVerbs', tagger=lambda words: [(w, tags[w]) for w in words]))
     assert t(dict(caption='a dog runs on green grass.'))['caption'] == 'dog runs grass'
     assert t(dict(caption='a green'))['caption'] == 'a green'  # nothing to keep: whole caption
-    import mmseg_textsup.datasets.transforms.keep_nouns_and_verbs as module
+    import mmseg_textsup.models.sseg.keep_nouns_and_verbs as module
     fallback = TRANSFORMS.build(dict(type='KeepNounsAndVerbs'))
     with mock.patch.object(module, 'nltk_tagger', lambda: None), mock.patch.object(module, 'print_log') as log:
         assert fallback(dict(caption='a dog runs'))['caption'] == 'a dog runs'

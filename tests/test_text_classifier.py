@@ -1,14 +1,15 @@
+from unittest import mock
+
 import open_clip
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import TINY
 
 from mmseg_textsup.models.clip.loading import split_clip_state_dict
 from mmseg_textsup.models.text_encoders import OpenCLIPTextClassifier
 from mmseg_textsup.prompts import TEMPLATE_SETS, get_templates
 from mmseg_textsup.vocabularies import available_vocabularies, load_vocabulary
-
-TINY = 'TextSup-Tiny-ViT'
 
 
 @pytest.fixture(scope='module')
@@ -19,7 +20,7 @@ def clip_model():
 
 def _classifier(clip_model, **kwargs):
     clf = OpenCLIPTextClassifier(TINY, **kwargs)
-    clf.text.load_state_dict(split_clip_state_dict(clip_model.state_dict())[1])
+    clf.tower.text.load_state_dict(split_clip_state_dict(clip_model.state_dict())[1])
     return clf.eval()
 
 
@@ -59,19 +60,38 @@ def test_synonym_max_and_mean_fusion(clip_model):
 def test_embeddings_are_cached_and_invalidated(clip_model):
     clf = _classifier(clip_model, vocabulary='voc21', templates='single')
     feats = torch.randn(1, 32, 2, 2)
-    clf(feats)
-    calls = clf.text_forward_calls
-    assert calls >= 1
-    for _ in range(5):
+    with mock.patch.object(clf.tower, 'forward', wraps=clf.tower.forward) as tower:
         clf(feats)
-    assert clf.text_forward_calls == calls
-    assert 'embeddings' not in ''.join(clf.state_dict())  # non-persistent
-    clf.set_vocabulary(['cat', 'dog'])
-    assert clf(feats).shape == (1, 2, 2, 2)
-    assert clf.text_forward_calls == calls + 1
-    clf.load_state_dict(clf.state_dict())
-    clf(feats)
-    assert clf.text_forward_calls == calls + 2
+        calls = tower.call_count
+        assert calls >= 1
+        for _ in range(5):
+            clf(feats)
+        assert tower.call_count == calls
+        assert 'embeddings' not in ''.join(clf.state_dict())  # non-persistent
+        clf.set_vocabulary(['cat', 'dog'])
+        assert clf(feats).shape == (1, 2, 2, 2)
+        assert tower.call_count == calls + 1
+        clf.load_state_dict(clf.state_dict())
+        clf(feats)
+        assert tower.call_count == calls + 2
+
+
+def test_a_trainable_tower_invalidates_the_cache_in_a_training_step():
+    clf = OpenCLIPTextClassifier(tower=dict(type='OpenCLIPText', model_name=TINY), vocabulary='toy',
+                                 templates='single')
+    cached = clf.eval().embeddings()
+    with torch.no_grad():
+        clf.encode(clf.tokenize(['a cat']))  # evaluation: the cache stays
+    assert clf.embeddings() is cached
+    clf.train().encode(clf.tokenize(['a cat']))  # a training forward: the tower is about to change
+    assert clf.embeddings() is not cached
+
+
+def test_model_name_and_tower_are_exclusive():
+    with pytest.raises(ValueError, match='either model_name'):
+        OpenCLIPTextClassifier(TINY, tower=dict(type='OpenCLIPText', model_name=TINY))
+    with pytest.raises(ValueError, match='either model_name'):
+        OpenCLIPTextClassifier()
 
 
 def test_shipped_vocabularies_have_expected_sizes():

@@ -8,7 +8,9 @@ import mmcv
 import pytest
 import torch
 from conftest import REPO_ROOT
-from tiny_cfg import TINY, TOY_PRETRAIN, as_cli, tiny_pretrain_options
+from helpers import TINY, TOY_PRETRAIN, as_cli, tiny_pretrain_options
+
+pytestmark = pytest.mark.slow  # every test here starts subprocesses
 
 ENV = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1')
 
@@ -45,7 +47,6 @@ def test_demo_names_missing_image(tmp_path):
     assert proc.returncode != 0 and 'nope.jpg' in proc.stderr
 
 
-@pytest.mark.slow
 def test_dist_train_two_cpu_processes_then_resume(tmp_path):
     work_dir = str(tmp_path / 'dist')
     options = tiny_pretrain_options(max_iters=4, checkpoint_interval=2)
@@ -82,6 +83,14 @@ def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):
     assert 'mIoU' in log
 
 
+def test_test_tool_runs_a_corruption_pipeline(tmp_path):
+    clip_path, options = _tiny_maskclip_options(tmp_path)
+    options += ['test_dataloader.dataset.pipeline.1.name=gaussian_blur', 'test_dataloader.dataset.pipeline.1.level=5']
+    log = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy_corrupt.py', 'none', '--work-dir',
+                str(tmp_path / 'wd'), '--cfg-options', *options])
+    assert "type='Corrupt'" in log and "name='gaussian_blur'" in log and 'level=5' in log and 'mIoU' in log
+
+
 def _tiny_maskclip_plus_options(clip_path, max_iters, start_iter):
     options = {f'{part}.model_name': TINY for part in (
         'model.teacher.backbone', 'model.teacher.decode_head.text_encoder', 'model.classifier.text_encoder')}
@@ -102,7 +111,6 @@ def _tiny_maskclip_plus_options(clip_path, max_iters, start_iter):
     return options
 
 
-@pytest.mark.slow
 def test_maskclip_plus_dist_train_switches_phase_resumes_and_tests(tmp_path):
     """tools/dist_train.sh configs/maskclip_plus/toy.py 2 on CPU: guided -> self-training at the
     configured iteration, stopped and resumed in the right phase, then tools/test.py."""
@@ -131,7 +139,6 @@ def _miou(log):
     return float(re.findall(r'mIoU: ([\d.]+)', log)[-1])
 
 
-@pytest.mark.slow
 def test_dist_test_gives_the_single_process_miou(tmp_path):
     """tools/dist_test.sh CONFIG none 2 == tools/test.py CONFIG none on the toy world."""
     _, options = _tiny_maskclip_options(tmp_path)

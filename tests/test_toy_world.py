@@ -2,6 +2,7 @@ import hashlib
 import multiprocessing as mp
 
 import numpy as np
+import pytest
 from mmseg.registry import DATASETS
 
 from mmseg_textsup.datasets.toy import BACKGROUNDS, CLASSES, OBJECTS, ToyWorld
@@ -18,6 +19,7 @@ def _digest(seed, indices):
     return h.hexdigest()
 
 
+@pytest.mark.slow
 def test_same_index_gives_identical_bytes_across_processes():
     indices = [0, 7, 123456, 10_000_003]
     here = _digest(0, indices)

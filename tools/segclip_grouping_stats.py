@@ -37,7 +37,7 @@ def main():
                                         data_samples=[b['data_samples'] for b in batch]), False)
     with torch.no_grad():
         out = model.image_encoder.forward_features(data['inputs'], ('regions', 'assignment', 'probs'))
-        region_classes = model.classify(out['regions'].transpose(1, 2)).argmax(1)  # B, L: the read-out's classes
+        region_classes = model.text_encoder(out['regions'].transpose(1, 2)).argmax(1)  # B, L: the read-out's classes
     used = torch.tensor([float(len(a.argmax(-1).unique())) for a in out['assignment']])
     regions = F.normalize(out['regions'], dim=-1)
     cosine = regions @ regions.transpose(1, 2)

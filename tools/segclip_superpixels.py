@@ -20,7 +20,8 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 from tqdm import tqdm
 
-from mmseg_textsup.datasets.transforms import LoadImageTextPair, felzenszwalb_superpixels, superpixel_path
+from mmseg_textsup.datasets.transforms import LoadImageTextPair
+from mmseg_textsup.models.segclip import felzenszwalb_superpixels, superpixel_path
 
 _STATE = {}
 

@@ -11,7 +11,7 @@
 #   2. mmcv 2.1.0 with compiled ops, built against that torch: needs `setuptools<80`
 #      (mmcv's setup.py imports pkg_resources) and `--no-build-isolation`. ~14 min on
 #      2 cores the first time; pip caches the wheel afterwards.
-#   3. the rest (mmengine, mmseg, mmpretrain, open_clip, pydensecrf2, ...) and this package.
+#   3. the rest (mmengine, mmseg, open_clip, pydensecrf2, ...) and this package.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -64,10 +64,10 @@ else
 fi
 
 "$PY" - <<'EOF'
-import mmcv, mmengine, mmseg, mmpretrain, open_clip, torch, torchvision
+import mmcv, mmengine, mmseg, open_clip, torch, torchvision
 import mmcv.ops  # noqa: F401  compiled ops are required by mmseg
 import pydensecrf.densecrf  # noqa: F401
 print(f'[setup] ok: torch {torch.__version__}, torchvision {torchvision.__version__}, '
       f'mmcv {mmcv.__version__}, mmengine {mmengine.__version__}, mmseg {mmseg.__version__}, '
-      f'mmpretrain {mmpretrain.__version__}, open_clip {open_clip.__version__}')
+      f'open_clip {open_clip.__version__}')
 EOF

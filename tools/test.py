@@ -1,7 +1,10 @@
-"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [--out DIR]``.
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [--out DIR] [--pseudo-labels DIR]``.
 
-For training-free methods (MaskCLIP) pass ``none`` as CHECKPOINT: weights then come from
-the config (``pretrained=`` of the CLIP towers).
+As mmseg's tool, with three additions: ``none`` as CHECKPOINT (training-free methods such as
+MaskCLIP; mmseg's tool has no such step) calls the model's ``init_weights`` so that the
+towers load their ``pretrained=`` weights; a ``.safetensors`` checkpoint is evaluated too; and
+a config's ``pseudo_label_dir`` (or ``--pseudo-labels``) writes the predictions as resumable
+pseudo labels.
 """
 import argparse
 import os
@@ -13,6 +16,7 @@ from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
+from mmseg_textsup.evaluation import add_pseudo_label_writing
 from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits, read_state_dict
 from mmseg_textsup.utils.distributed import finish_distributed, prepare_cpu_distributed, use_separate_ddp_for_testing
 
@@ -23,6 +27,9 @@ def parse_args():
     parser.add_argument('checkpoint', help="checkpoint file, or 'none' for training-free models")
     parser.add_argument('--work-dir', help='directory for logs and metrics')
     parser.add_argument('--out', help='directory where predicted label maps are written as PNG')
+    parser.add_argument('--pseudo-labels', metavar='DIR',
+                        help='write resumable pseudo labels (+ confidence) to DIR (default: the config\'s '
+                             'pseudo_label_dir, if any)')
     parser.add_argument('--show-dir', help='directory where painted predictions are written')
     parser.add_argument('--amp', choices=['bf16', 'fp16'],
                         help='run the model under torch.autocast in this dtype (AutocastTestLoop)')
@@ -56,6 +63,9 @@ def main():
         for evaluator in evaluators:
             if evaluator['type'] in ('IoUMetric', 'ZeroShotIoUMetric'):
                 evaluator['output_dir'] = args.out
+    pseudo_label_dir = args.pseudo_labels or cfg.get('pseudo_label_dir')
+    if pseudo_label_dir is not None:
+        add_pseudo_label_writing(cfg, pseudo_label_dir)
     if args.show_dir is not None:
         hooks = cfg.default_hooks
         hooks.visualization = dict(type='SegVisualizationHook', draw=True, interval=1)

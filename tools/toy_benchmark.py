@@ -4,14 +4,17 @@
     python tools/toy_benchmark.py --only maskclip     # the row "maskclip" (a key), else rows containing it
 
 Each row is a real ``tools/train.py`` / ``tools/test.py`` run; mIoU and per-class IoU are
-read from the run's log. The table (markdown) goes to ``<out>/toy_results.md``, per-class
-IoUs to ``<out>/<row>.json``. Toy-world numbers are not the papers' benchmarks.
+read from the run's log. Rows whose ordering is judged train with several seeds
+(``randomness.seed``) and report their mean with the standard deviation. The table (markdown)
+goes to ``<out>/toy_results.md``, per-class IoUs to ``<out>/<row>.json``. Toy-world numbers
+are not the papers' benchmarks.
 """
 import argparse
 import json
 import os
 import os.path as osp
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -43,6 +46,7 @@ class Row:
     toy_clip_keys: Tuple[str, ...] = MASKCLIP_WEIGHTS  # config keys that receive those weights
     trained_by: Optional[str] = None  # test a checkpoint of another (earlier) row's training
     checkpoint: Optional[str] = None  # checkpoint file to test (default: the last one)
+    seeds: Tuple[int, ...] = (0, )  # several where the row's ordering is judged (mean and spread)
 
 
 ROWS = [
@@ -54,17 +58,26 @@ ROWS = [
         options=['model.backbone.dense_mode=value'], uses_toy_clip=True),
     Row('maskclip_qk', 'MaskCLIP', 'baseline: plain q-k last-block tokens', 'configs/maskclip/toy.py',
         options=['model.backbone.dense_mode=qk'], uses_toy_clip=True),
-    Row('maskclip_ks', 'MaskCLIP', 'value path + key smoothing', 'configs/maskclip/toy.py',
+    Row('maskclip_ks', 'MaskCLIP', 'value path + key smoothing (official)', 'configs/maskclip/toy.py',
         options=['model.backbone.dense_mode=value', 'model.decode_head.key_smoothing=True'], uses_toy_clip=True),
+    Row('maskclip_ks_paper', 'MaskCLIP', "value path + key smoothing (the paper's reading)", 'configs/maskclip/toy.py',
+        options=['model.backbone.dense_mode=value', 'model.decode_head.key_smoothing=True',
+                 'model.decode_head.refinement=paper', 'model.backbone.key_projection=in_proj'], uses_toy_clip=True),
     Row('maskclip_pd', 'MaskCLIP', 'value path + prompt denoising (0.5)', 'configs/maskclip/toy.py',
         options=['model.backbone.dense_mode=value', 'model.decode_head.prompt_denoising=0.5'], uses_toy_clip=True),
+    *[Row(f'maskclip_{short}{level}', 'MaskCLIP (value path) under corruption', f'{name.replace("_", " ")} {level}',
+          'configs/maskclip/toy_corrupt.py', uses_toy_clip=True,
+          options=[f'test_dataloader.dataset.pipeline.1.name={name}',
+                   f'test_dataloader.dataset.pipeline.1.level={level}'])
+      for short, name in (('noise', 'gaussian_noise'), ('blur', 'gaussian_blur')) for level in (1, 5)],
     Row('supervised', 'fully supervised (upper bound)', 'toy ViT + FCN head, toy labels',
         'configs/toy_clip/supervised.py', train=True),
     Row('maskclip_plus', 'MaskCLIP+', 'student after guided (500 it.) + self-training (500 it.)',
-        'configs/maskclip_plus/toy.py', train=True, uses_toy_clip=True, toy_clip_keys=MASKCLIP_PLUS_WEIGHTS),
-    Row('maskclip_plus_guided', 'MaskCLIP+', 'same run, student after guided learning (iteration 500)',
+        'configs/maskclip_plus/toy.py', train=True, uses_toy_clip=True, toy_clip_keys=MASKCLIP_PLUS_WEIGHTS,
+        seeds=(0, 1, 2)),
+    Row('maskclip_plus_guided', 'MaskCLIP+', 'same runs, student after guided learning (iteration 500)',
         'configs/maskclip_plus/toy.py', uses_toy_clip=True, toy_clip_keys=MASKCLIP_PLUS_WEIGHTS,
-        trained_by='maskclip_plus', checkpoint='iter_500.pth'),
+        trained_by='maskclip_plus', checkpoint='iter_500.pth', seeds=(0, 1, 2)),
     Row('maskclip_plus_paper_switch', 'MaskCLIP+', "paper's switch at 1/10: guided 100 + self-training 900 it.",
         'configs/maskclip_plus/toy.py', train=True, options=['custom_hooks.0.start_iter=100'], uses_toy_clip=True,
         toy_clip_keys=MASKCLIP_PLUS_WEIGHTS),
@@ -102,8 +115,7 @@ ROWS = [
         'configs/sseg/toy_pretrain_project_then_mean.py', train=True, uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS),
     Row('sseg_pseudo_labels', 'S-Seg pseudo labels', 'the toy S-Seg on all 2000 toy train images, written',
         'configs/sseg/toy_train_pseudo_labels.py', trained_by='sseg', uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS,
-        options=[f'test_dataloader.dataset.out_dir={osp.dirname(SSEG_LABELS)}',
-                 f'test_evaluator.1.out_dir={osp.dirname(SSEG_LABELS)}']),
+        options=[f'pseudo_label_dir={osp.dirname(SSEG_LABELS)}']),
     Row('sseg_plus', 'S-Seg+', 'UperNet + small ViT (layer decay 0.7) on the S-Seg pseudo labels',
         'configs/sseg_plus/toy.py', train=True,
         options=[f'train_dataloader.dataset.data_prefix.seg_map_path={SSEG_LABELS}']),
@@ -118,8 +130,7 @@ ROWS = [
         toy_clip_keys=CLIP_ES_WEIGHTS),
     Row('clip_es_pseudo_masks', 'CLIP-ES pseudo masks', 'CAA + CRF, all 2000 toy train images, written',
         'configs/clip_es/toy_pseudo_masks.py', uses_toy_clip=True, toy_clip_keys=CLIP_ES_WEIGHTS,
-        options=[f'test_dataloader.dataset.out_dir={osp.dirname(CLIP_ES_LABELS)}',
-                 f'test_evaluator.1.out_dir={osp.dirname(CLIP_ES_LABELS)}']),
+        options=[f'pseudo_label_dir={osp.dirname(CLIP_ES_LABELS)}']),
     Row('clip_es_student_cgl', 'CLIP-ES student', 'DeepLabv2-style student on the pseudo masks, CGL (mu 0.95)',
         'configs/clip_es/toy_deeplabv2.py', train=True,
         options=[f'train_dataloader.dataset.data_prefix.seg_map_path={CLIP_ES_LABELS}']),
@@ -158,17 +169,18 @@ def run(cmd, log_path):
     return text
 
 
-def run_row(row: Row, out_dir: str, python: str, toy_clip: str, reuse: bool = False):
-    work_dir = osp.join(out_dir, row.key)
+def run_seed(row: Row, seed: int, out_dir: str, python: str, toy_clip: str, reuse: bool = False) -> dict:
+    """Train (if the row trains) and test one seed of a row; its mIoU and per-class IoU."""
+    suffix = f'seed{seed}' if len(row.seeds) > 1 else ''
+    work_dir = osp.join(out_dir, row.key, suffix)
     os.makedirs(work_dir, exist_ok=True)
-    start = time.time()
-    options = list(row.options)
+    options = list(row.options) + ([f'randomness.seed={seed}'] if suffix else [])
     if row.uses_toy_clip:
         options += [f'{key}={toy_clip}' for key in row.toy_clip_keys]
     opts = ['--cfg-options', *options] if options else []
     if row.train and not (reuse and osp.isfile(osp.join(work_dir, 'last_checkpoint'))):
         run([python, 'tools/train.py', row.config, '--work-dir', work_dir, *opts], osp.join(work_dir, 'train.log'))
-    train_dir = osp.join(out_dir, row.trained_by or row.key)
+    train_dir = osp.join(out_dir, row.trained_by or row.key, suffix)
     if row.checkpoint:
         checkpoint = osp.join(train_dir, row.checkpoint)
     elif row.train or row.trained_by:
@@ -177,11 +189,20 @@ def run_row(row: Row, out_dir: str, python: str, toy_clip: str, reuse: bool = Fa
         checkpoint = 'none'
     log = run([python, 'tools/test.py', row.config, checkpoint, '--work-dir', osp.join(work_dir, 'test'), *opts],
               osp.join(work_dir, 'test.log'))
-    minutes = (time.time() - start) / 60
     miou, per_class = parse_metrics(log)
+    return dict(seed=seed, mIoU=miou, per_class_IoU=per_class)
+
+
+def run_row(row: Row, out_dir: str, python: str, toy_clip: str, reuse: bool = False):
+    """Every seed of a row; ``<out>/<key>.json`` holds the mean, the spread and each seed."""
+    start = time.time()
+    runs = [run_seed(row, seed, out_dir, python, toy_clip, reuse) for seed in row.seeds]
+    mious = [r['mIoU'] for r in runs]
+    per_class = {k: statistics.mean(r['per_class_IoU'][k] for r in runs) for k in runs[0]['per_class_IoU']}
     with open(osp.join(out_dir, f'{row.key}.json'), 'w') as f:
-        json.dump(dict(method=row.method, setting=row.setting, mIoU=miou, per_class_IoU=per_class,
-                       minutes=minutes), f, indent=1)
+        json.dump(dict(method=row.method, setting=row.setting, mIoU=statistics.mean(mious),
+                       mIoU_std=statistics.stdev(mious) if len(mious) > 1 else 0.0, seeds=runs,
+                       per_class_IoU=per_class, minutes=(time.time() - start) / 60), f, indent=1)
 
 
 def main():
@@ -214,7 +235,8 @@ def main():
 
 
 def make_table(out_dir: str) -> str:
-    """Markdown table of every row measured so far in ``out_dir`` (in ROWS order)."""
+    """Markdown table of every row measured so far in ``out_dir`` (in ROWS order): the mean of its
+    seeds, with the standard deviation and the seeds' values where there are several."""
     lines = ['| method | setting | mIoU | per-class IoU | minutes (2-core CPU, wall) |', '|---|---|---|---|---|']
     for row in ROWS:
         path = osp.join(out_dir, f'{row.key}.json')
@@ -222,8 +244,12 @@ def make_table(out_dir: str) -> str:
             continue
         with open(path) as f:
             r = json.load(f)
+        miou = f"{r['mIoU']:.1f}"
+        if len(r.get('seeds', [])) > 1:
+            values = ' / '.join(f"{s['mIoU']:.1f}" for s in r['seeds'])
+            miou += f" ± {r['mIoU_std']:.1f} (seeds {values})"
         ious = ', '.join(f'{k} {v:.1f}' for k, v in r['per_class_IoU'].items())
-        lines.append(f"| {r['method']} | {r['setting']} | {r['mIoU']:.1f} | {ious} | {r['minutes']:.1f} |")
+        lines.append(f"| {r['method']} | {r['setting']} | {miou} | {ious} | {r['minutes']:.1f} |")
     return '\n'.join(lines) + '\n'
 
 

@@ -13,7 +13,7 @@ toy_clip = 'work_dirs/toy_clip/toy_clip.pth'
 toy_root = 'data/toy/voc'
 toy_classes = ('grass', 'water', 'sand', 'snow', 'tomato', 'lemon', 'grape', 'zebra', 'donut', 'carrot')
 model = dict(
-    type='ClipES',
+    type='CLIPES',
     backbone=dict(type='OpenCLIPVision', model_name='TextSup-Toy-ViT', pretrained=toy_clip, outputs=('dense', )),
     text_encoder=dict(
         type='OpenCLIPTextClassifier', model_name='TextSup-Toy-ViT', pretrained=toy_clip, vocabulary='toy',

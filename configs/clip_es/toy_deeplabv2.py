@@ -6,7 +6,7 @@ _base_ = [
 ]
 work_dir = 'work_dirs/clip_es_toy_deeplabv2'
 randomness = dict(seed=0)
-pseudo_label_dir = 'work_dirs/clip_es_toy'
+pseudo_labels = 'work_dirs/clip_es_toy'
 model = dict(
     type='EncoderDecoder',
     data_preprocessor=dict(size=(64, 64)),
@@ -14,7 +14,8 @@ model = dict(
         type='ResNetV1c', depth=18, stem_channels=16, base_channels=16, strides=(1, 1, 1, 1), dilations=(1, 1, 2, 4),
         contract_dilation=True, norm_cfg=dict(type='BN', requires_grad=True)),
     decode_head=dict(
-        type='ASPPV2Head', in_channels=128, in_index=3, channels=64, dilations=(1, 2, 3, 4), dropout_ratio=0.1,
+        type='ASPPV2Head', in_channels=128, in_index=3, channels=64, dilations=(1, 2, 3, 4), norm_cfg=None,
+        act_cfg=None, dropout_ratio=0.1,
         num_classes=10, align_corners=False,
         loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
     test_cfg=dict(mode='whole'))
@@ -24,8 +25,7 @@ train_dataloader = dict(
         type='BaseSegDataset',
         metainfo=dict(classes=('grass', 'water', 'sand', 'snow', 'tomato', 'lemon', 'grape', 'zebra', 'donut',
                                'carrot')),
-        data_root='',
-        data_prefix=dict(img_path='data/toy/voc/JPEGImages', seg_map_path=pseudo_label_dir + '/labels'),
+        data_prefix=dict(img_path='data/toy/voc/JPEGImages', seg_map_path=pseudo_labels + '/labels'),
         img_suffix='.jpg',
         seg_map_suffix='.png',
         ann_file='data/toy/voc/ImageSets/Segmentation/train.txt',

@@ -1,6 +1,3 @@
-# MaskCLIP RN50, official protocol (whole image, short side 512), ade20k.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_rn50.py',
-    '../_base_/datasets/ade20k.py', '../_base_/schedules/inference_only.py'
-]
-model = dict(decode_head=dict(text_encoder=dict(vocabulary='ade150')))
+# MaskCLIP RN50 on ade20k (the official RN50 configs); otherwise as ade20k.py.
+_base_ = ['./ade20k.py']
+model = dict(backbone=dict(model_name='RN50'), decode_head=dict(text_encoder=dict(model_name='RN50')))

@@ -1,6 +1,3 @@
-# MaskCLIP RN50, official protocol (whole image, short side 512), cityscapes.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_rn50.py',
-    '../_base_/datasets/cityscapes.py', '../_base_/schedules/inference_only.py'
-]
-model = dict(decode_head=dict(text_encoder=dict(vocabulary='cityscapes19')))
+# MaskCLIP RN50 on cityscapes (the official RN50 configs); otherwise as cityscapes.py.
+_base_ = ['./cityscapes.py']
+model = dict(backbone=dict(model_name='RN50'), decode_head=dict(text_encoder=dict(model_name='RN50')))

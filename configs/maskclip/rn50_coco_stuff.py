@@ -1,6 +1,3 @@
-# MaskCLIP RN50, official protocol (whole image, short side 512), coco_stuff.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_rn50.py',
-    '../_base_/datasets/coco_stuff164k.py', '../_base_/schedules/inference_only.py'
-]
-model = dict(decode_head=dict(text_encoder=dict(vocabulary='coco_stuff171')))
+# MaskCLIP RN50 on coco_stuff (the official RN50 configs); otherwise as coco_stuff.py.
+_base_ = ['./coco_stuff.py']
+model = dict(backbone=dict(model_name='RN50'), decode_head=dict(text_encoder=dict(model_name='RN50')))

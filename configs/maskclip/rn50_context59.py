@@ -1,6 +1,3 @@
-# MaskCLIP RN50, official protocol (whole image, short side 512), context59.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_rn50.py',
-    '../_base_/datasets/context59.py', '../_base_/schedules/inference_only.py'
-]
-model = dict(decode_head=dict(text_encoder=dict(vocabulary='context59')))
+# MaskCLIP RN50 on context59 (the official RN50 configs); otherwise as context59.py.
+_base_ = ['./context59.py']
+model = dict(backbone=dict(model_name='RN50'), decode_head=dict(text_encoder=dict(model_name='RN50')))

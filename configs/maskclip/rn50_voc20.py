@@ -1,6 +1,3 @@
-# MaskCLIP RN50, official protocol (whole image, short side 512), voc20.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_rn50.py',
-    '../_base_/datasets/voc20.py', '../_base_/schedules/inference_only.py'
-]
-model = dict(decode_head=dict(text_encoder=dict(vocabulary='voc20')))
+# MaskCLIP RN50 on voc20 (the official RN50 configs); otherwise as voc20.py.
+_base_ = ['./voc20.py']
+model = dict(backbone=dict(model_name='RN50'), decode_head=dict(text_encoder=dict(model_name='RN50')))

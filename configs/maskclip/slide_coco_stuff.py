@@ -1,17 +1,13 @@
-# MaskCLIP ViT-B/16 under the 8-benchmark slide protocol (SCLIP's settings): short side
-# 336, 224x224 windows with stride 112.
+# MaskCLIP ViT-B/16 on coco_stuff under SCLIP's protocol (see the model base); SCLIP's cfg_coco_stuff164k.py settings.
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_vit_b16.py',
+    '../_base_/default_runtime.py', '../_base_/models/maskclip_vit_b16_sclip_protocol.py',
     '../_base_/datasets/coco_stuff164k.py', '../_base_/schedules/inference_only.py'
 ]
-model = dict(
-    decode_head=dict(text_encoder=dict(vocabulary='coco_stuff171')),
-    test_cfg=dict(mode='slide', crop_size=(224, 224), stride=(112, 112)))
-test_pipeline = [
+model = dict(decode_head=dict(text_encoder=dict(vocabulary='sclip_coco_stuff171')))
+test_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 336), keep_ratio=True),
+    dict(type='Resize', scale=(2048, 448), keep_ratio=True),
     dict(type='LoadCheckedAnnotations'),
     dict(type='PackSegInputs'),
-]
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+]))
+val_dataloader = test_dataloader

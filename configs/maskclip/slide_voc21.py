@@ -1,19 +1,10 @@
-# MaskCLIP ViT-B/16 under the 8-benchmark slide protocol (SCLIP's settings): short side
-# 336, 224x224 windows with stride 112, background where no class reaches probability 0.1.
+# MaskCLIP ViT-B/16 on voc21 under SCLIP's protocol (see the model base); SCLIP's cfg_voc21.py settings.
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_vit_b16.py',
+    '../_base_/default_runtime.py', '../_base_/models/maskclip_vit_b16_sclip_protocol.py',
     '../_base_/datasets/voc21.py', '../_base_/schedules/inference_only.py'
 ]
 model = dict(
-    bg_threshold=0.1,
-    vocabulary_has_background=True,
-    decode_head=dict(text_encoder=dict(vocabulary='voc21_stuff')),
-    test_cfg=dict(mode='slide', crop_size=(224, 224), stride=(112, 112)))
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 336), keep_ratio=True),
-    dict(type='LoadCheckedAnnotations'),
-    dict(type='PackSegInputs'),
-]
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+    bg_threshold=0.1, vocabulary_has_background=True, area_threshold=0.1,
+    decode_head=dict(logit_scale=65.0, text_encoder=dict(vocabulary='sclip_voc21')))
+test_dataloader = dict(dataset=dict(pipeline={{_base_.sclip_test_pipeline}}))
+val_dataloader = test_dataloader

@@ -11,7 +11,7 @@ model = dict(
         type='OpenCLIPVision', model_name='TextSup-Toy-ViT', pretrained=toy_clip, outputs=('dense', 'keys'),
         dense_mode='maskclip'),
     decode_head=dict(
-        type='MaskClipHead',
+        type='MaskCLIPHead',
         text_encoder=dict(
             type='OpenCLIPTextClassifier', model_name='TextSup-Toy-ViT', pretrained=toy_clip, vocabulary='toy',
             templates='single'),

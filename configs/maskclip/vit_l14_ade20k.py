@@ -1,6 +1,3 @@
-# MaskCLIP ViT-L/14, official protocol (whole image, short side 512), ade20k.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_vit_l14.py',
-    '../_base_/datasets/ade20k.py', '../_base_/schedules/inference_only.py'
-]
-model = dict(decode_head=dict(text_encoder=dict(vocabulary='ade150')))
+# MaskCLIP ViT-L-14 on ade20k (no official config: ViT-L/14 is not in the paper); otherwise as ade20k.py.
+_base_ = ['./ade20k.py']
+model = dict(backbone=dict(model_name='ViT-L-14'), decode_head=dict(text_encoder=dict(model_name='ViT-L-14')))

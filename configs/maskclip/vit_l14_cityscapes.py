@@ -1,6 +1,3 @@
-# MaskCLIP ViT-L/14, official protocol (whole image, short side 512), cityscapes.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_vit_l14.py',
-    '../_base_/datasets/cityscapes.py', '../_base_/schedules/inference_only.py'
-]
-model = dict(decode_head=dict(text_encoder=dict(vocabulary='cityscapes19')))
+# MaskCLIP ViT-L-14 on cityscapes (no official config: ViT-L/14 is not in the paper); otherwise as cityscapes.py.
+_base_ = ['./cityscapes.py']
+model = dict(backbone=dict(model_name='ViT-L-14'), decode_head=dict(text_encoder=dict(model_name='ViT-L-14')))

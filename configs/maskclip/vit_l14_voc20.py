@@ -1,6 +1,3 @@
-# MaskCLIP ViT-L/14, official protocol (whole image, short side 512), voc20.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/maskclip_vit_l14.py',
-    '../_base_/datasets/voc20.py', '../_base_/schedules/inference_only.py'
-]
-model = dict(decode_head=dict(text_encoder=dict(vocabulary='voc20')))
+# MaskCLIP ViT-L-14 on voc20 (no official config: ViT-L/14 is not in the paper); otherwise as voc20.py.
+_base_ = ['./voc20.py']
+model = dict(backbone=dict(model_name='ViT-L-14'), decode_head=dict(text_encoder=dict(model_name='ViT-L-14')))

@@ -1,12 +1,12 @@
-# MaskCLIP+ transductive zero-shot on COCO-Stuff 164k (171 classes, 15 unseen): DeepLabv2-R101
-# student, MaskCLIP RN50 teacher, 80k iterations, batch 16 in total (8 GPUs x 2), self-training
-# after 8k iterations.
+# MaskCLIP+ transductive zero-shot on COCO-Stuff 164k (171 classes, 15 unseen), the official
+# zero-shot COCO-Stuff config: DeepLabv2-R101 student, MaskCLIP RN50 teacher, 80k iterations, batch
+# 16 in total (8 GPUs x 2), self-training after 8k iterations.
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/maskclip_plus_deeplabv2_r101.py',
     '../_base_/datasets/coco_stuff164k.py', '../_base_/datasets/coco_stuff164k_train.py',
     '../_base_/schedules/sgd_poly_20k.py'
 ]
-vocabulary = 'coco_stuff171'
+vocabulary = 'maskclip_coco_stuff171'
 model = dict(
     teacher=dict(decode_head=dict(text_encoder=dict(vocabulary=vocabulary))),
     classifier=dict(text_encoder=dict(vocabulary=vocabulary)),

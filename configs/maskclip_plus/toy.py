@@ -13,14 +13,14 @@ text_encoder = dict(
     type='OpenCLIPTextClassifier', model_name='TextSup-Toy-ViT', pretrained=toy_clip, vocabulary='toy',
     templates='single')
 model = dict(
-    type='MaskClipPlus',
+    type='MaskCLIPPlus',
     data_preprocessor=dict(size=(64, 64)),
     teacher=dict(
         type='OpenVocabEncoderDecoder',
         backbone=dict(
             type='OpenCLIPVision', model_name='TextSup-Toy-ViT', pretrained=toy_clip, outputs=('dense', ),
             dense_mode='value'),
-        decode_head=dict(type='MaskClipHead', text_encoder=text_encoder, logit_scale=100.0),
+        decode_head=dict(type='MaskCLIPHead', text_encoder=text_encoder, logit_scale=100.0),
         test_cfg=dict(mode='whole')),
     backbone=dict(
         type='ResNetV1c',
@@ -31,10 +31,11 @@ model = dict(
         dilations=(1, 1, 2, 4),
         contract_dilation=True,
         norm_cfg=dict(type='BN', requires_grad=True)),
-    decode_head=dict(
-        type='ASPPV2Head', in_channels=128, in_index=3, channels=64, dilations=(1, 2, 3, 4), dropout_ratio=0.1,
-        align_corners=False, loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
-    classifier=dict(type='TextEmbeddingClassifier', text_encoder=text_encoder, logit_scale=100.0),
+    decode_head=dict(  # the official head: conv + BN + ReLU branches, no dropout, raw-feature logits
+        type='ASPPV2Head', in_channels=128, in_index=3, channels=64, dilations=(1, 2, 3, 4), dropout_ratio=0.0,
+        norm_cfg=dict(type='BN', requires_grad=True), align_corners=False,
+        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
+    classifier=dict(type='TextEmbeddingClassifier', text_encoder=text_encoder),
     pseudo_label_threshold=0.0,
     test_cfg=dict(mode='whole'))
 train_dataloader = dict(dataset=dict(pipeline=[

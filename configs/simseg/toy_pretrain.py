@@ -11,6 +11,6 @@ model = dict(
     # classes (a VOC image ~1.5 of 20), so mu over all 10 classes, no sigma; no background word.
     zero_shot=dict(_delete_=True, type='SimSegZeroShot', top_k=10, sigma_factor=0.0, background_class=None))
 custom_hooks = [
-    dict(type='ExportClipHook', filename='simseg_toy_clip.pth'),
+    dict(type='ExportCLIPHook', filename='simseg_toy_clip.pth'),
     dict(type='SkippedSamplesHook', interval=325)
 ]

@@ -4,6 +4,6 @@ _base_ = ['./toy_pretrain.py']
 work_dir = 'work_dirs/simseg_toy_dense'
 model = dict(loss=dict(select=False))
 custom_hooks = [
-    dict(type='ExportClipHook', filename='simseg_toy_dense_clip.pth'),
+    dict(type='ExportCLIPHook', filename='simseg_toy_dense_clip.pth'),
     dict(type='SkippedSamplesHook', interval=325)
 ]

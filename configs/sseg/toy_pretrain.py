@@ -25,14 +25,12 @@ model = dict(
             type='SSegMaskFormerHead', in_channels=[32, 64, 128, 256], channels=64, num_queries=16, num_layers=3,
             num_heads=4, ffn_channels=256, norm_cfg=dict(type='GN', num_groups=16)),
         embed_dim=64),
-    text_encoder=dict(
-        type='MLPProjectedText', text_encoder=dict(type='OpenCLIPText', model_name='TextSup-Toy-ViT'), in_dim=64,
-        embed_dim=64),
+    text_encoder=dict(type='MLPProjectedText', model_name='TextSup-Toy-ViT', embed_dim=64),
     pseudo_masks=dict(
         type='PseudoMaskGenerator',
         backbone=dict(type='OpenCLIPVision', model_name='TextSup-Toy-ViT', pretrained=toy_clip, dense_mode='qk'),
         num_clusters=8),
-    loss=dict(type='ClipContrastiveLoss', init_temperature=0.07),
+    loss=dict(type='CLIPContrastiveLoss', init_temperature=0.07),
     mask_loss=dict(type='MaskMatchingLoss', dice_weight=1.0, focal_weight=20.0),
     zero_shot=dict(type='SSegZeroShot'),
     vocabulary='toy',

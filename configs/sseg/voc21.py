@@ -7,10 +7,5 @@ _base_ = [
     '../_base_/schedules/inference_only.py'
 ]
 model = dict(vocabulary='voc20', bg_threshold=0.95)
-test_dataloader = dict(dataset=dict(pipeline=[
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(448, 448), keep_ratio=False),
-    dict(type='LoadCheckedAnnotations'),
-    dict(type='PackSegInputs'),
-]))
+test_dataloader = dict(dataset=dict(pipeline={{_base_.test_pipeline_448}}))
 val_dataloader = test_dataloader

@@ -4,14 +4,13 @@
 #   tools/dist_train.sh configs/sseg_plus/coco_object.py 8
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/upernet_mae_vit_b16.py', '../_base_/datasets/coco_object.py',
-    '../_base_/datasets/pseudo_label_train.py', '../_base_/schedules/sseg_plus_adamw_layer_decay.py'
+    '../_base_/datasets/segmentation_train.py', '../_base_/schedules/sseg_plus_adamw_layer_decay.py'
 ]
 max_iters = 80000
 model = dict(decode_head=dict(num_classes=81), auxiliary_head=dict(num_classes=81))
 train_dataloader = dict(
     dataset=dict(
         type='COCOObjectDataset',
-        data_root='',  # the pseudo labels live outside the dataset folder
         data_prefix=dict(
             img_path='data/coco_stuff164k/images/train2017',
             seg_map_path='work_dirs/sseg_coco_object_pseudo_labels/labels')))

@@ -26,7 +26,6 @@ train_dataloader = dict(
         type='BaseSegDataset',
         metainfo=dict(classes=('grass', 'water', 'sand', 'snow', 'tomato', 'lemon', 'grape', 'zebra', 'donut',
                                'carrot')),
-        data_root='',
         data_prefix=dict(img_path='data/toy/voc/JPEGImages', seg_map_path='work_dirs/sseg_toy_pseudo_labels/labels'),
         img_suffix='.jpg',
         seg_map_suffix='.png',
@@ -44,3 +43,4 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(checkpoint=dict(interval=max_iters))
+auto_scale_lr = dict(enable=False, base_batch_size=32)  # one process

@@ -13,8 +13,8 @@ model = dict(
     data_preprocessor=dict(size=(64, 64)),
     image_encoder=dict(type='OpenCLIPVision', model_name=clip_name, frozen=False, dense_mode='value'),
     text_encoder=dict(type='OpenCLIPText', model_name=clip_name),
-    loss=dict(type='ClipContrastiveLoss', init_temperature=0.07),
-    zero_shot=dict(type='MaskClipZeroShot', dense_mode='value'),
+    loss=dict(type='CLIPContrastiveLoss', init_temperature=0.07),
+    zero_shot=dict(type='MaskCLIPZeroShot', dense_mode='value'),
     vocabulary='toy',
     templates='single')
 max_iters = 650
@@ -33,6 +33,6 @@ default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=325, max_keep_ckpts=2))
 custom_hooks = [
-    dict(type='ExportClipHook', filename='toy_clip.pth'),
+    dict(type='ExportCLIPHook', filename='toy_clip.pth'),
     dict(type='SkippedSamplesHook', interval=325)
 ]

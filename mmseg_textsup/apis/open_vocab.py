@@ -4,10 +4,7 @@ from typing import List, Optional, Sequence, Union
 
 import numpy as np
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
-from mmseg.apis import inference_model
-from mmseg.registry import MODELS
+from mmseg.apis import inference_model, init_model
 
 from ..vocabularies import VocabularyLike, load_vocabulary
 
@@ -38,20 +35,15 @@ def build_open_vocab_model(config: Union[str, Config],
                            cfg_options: Optional[dict] = None):
     """Build an open-vocabulary segmentor from a config, ready for :func:`segment_image`.
 
-    Without ``checkpoint`` the CLIP weights named in the config (``pretrained=``) are loaded
-    by ``init_weights``; with it, the checkpoint's weights are loaded instead.
+    mmseg's ``init_model`` builds it; without ``checkpoint`` the CLIP weights named in the
+    config (``pretrained=``) are then loaded by ``init_weights`` (mmseg's tools never call
+    it: a checkpoint holds every weight there).
     """
     import mmseg_textsup  # noqa: F401  registers components
-    cfg = Config.fromfile(config) if isinstance(config, str) else config.copy()
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    model = MODELS.build(cfg.model)
-    if checkpoint is not None:
-        load_checkpoint(model, checkpoint, map_location='cpu')
-    else:
+    config = Config.fromfile(config) if isinstance(config, str) else config.copy()
+    model = init_model(config, checkpoint, device='cpu', cfg_options=cfg_options)
+    if checkpoint is None:
         model.init_weights()
-    model.cfg = cfg
     return model.to(device).eval()
 
 
@@ -63,18 +55,23 @@ def segment_image(model, image: Union[str, np.ndarray], classes: Optional[Vocabu
         model: from :func:`build_open_vocab_model`.
         image: a file path, or an (H, W, 3) BGR array (as read by mmcv / OpenCV).
         classes: class names (``['cat', ['grass', 'lawn'], 'sky']``, or a vocabulary name /
-            file). None keeps the model's vocabulary.
-        bg_threshold: pixels whose best class probability is below it become
-            ``'background'``; None keeps the model's rule.
+            file). None keeps the model's vocabulary. The model keeps the new vocabulary.
+        bg_threshold: for this call only, pixels whose best class probability is below it
+            become ``'background'``; None keeps the model's rule.
     """
     if classes is not None:
         model.set_vocabulary(classes)
+    saved = model.bg_threshold
     if bg_threshold is not None:
         model.bg_threshold = bg_threshold
-    sample = inference_model(model, image)
+    try:
+        sample = inference_model(model, image)
+        class_names = list(model.class_names)
+    finally:
+        model.bg_threshold = saved
     labels = sample.pred_sem_seg.data[0].cpu().numpy().astype(np.int64)
     scores = sample.seg_logits.data.float().cpu().numpy()
-    return OpenVocabResult(labels=labels, scores=scores, class_names=list(model.class_names))
+    return OpenVocabResult(labels=labels, scores=scores, class_names=class_names)
 
 
 def palette_for(num_classes: int, seed: int = 7) -> Sequence[Sequence[int]]:

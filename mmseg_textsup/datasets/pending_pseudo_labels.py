@@ -15,7 +15,7 @@ class PendingPseudoLabels(Dataset):
 
     Args:
         dataset (dict): the dataset config (its samples have ``img_path``).
-        out_dir (str): the ``PseudoLabelWriter`` output folder.
+        out_dir (str): the output folder; a ``PseudoLabelWriter`` without ``out_dir`` writes there.
     """
 
     def __init__(self, dataset: dict, out_dir: str):
@@ -26,7 +26,7 @@ class PendingPseudoLabels(Dataset):
 
     @property
     def metainfo(self) -> dict:
-        return dict(self.dataset.metainfo, num_pending=len(self.pending))
+        return dict(self.dataset.metainfo, num_pending=len(self.pending), pseudo_label_dir=self.out_dir)
 
     def __len__(self) -> int:
         return len(self.pending)

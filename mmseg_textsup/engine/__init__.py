@@ -1,5 +1,5 @@
-from .hooks import ExportClipHook, SelfTrainingHook, SkippedSamplesHook
+from .hooks import ExportCLIPHook, SkippedSamplesHook
 from .loops import AutocastTestLoop
 from .runner import ChannelsLastRunner
 
-__all__ = ['AutocastTestLoop', 'ChannelsLastRunner', 'ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']
+__all__ = ['AutocastTestLoop', 'ChannelsLastRunner', 'ExportCLIPHook', 'SkippedSamplesHook']

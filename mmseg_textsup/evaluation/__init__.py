@@ -1,4 +1,3 @@
-from .pseudo_label_writer import PseudoLabelWriter
-from .zero_shot_iou_metric import ZeroShotIoUMetric
+from .pseudo_label_writer import PseudoLabelWriter, add_pseudo_label_writing
 
-__all__ = ['PseudoLabelWriter', 'ZeroShotIoUMetric']
+__all__ = ['PseudoLabelWriter', 'add_pseudo_label_writing']

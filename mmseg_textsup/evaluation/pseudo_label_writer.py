@@ -17,6 +17,21 @@ def label_paths(out_dir: str, img_path: str):
     return osp.join(out_dir, 'labels', f'{stem}.png'), osp.join(out_dir, 'confidence', f'{stem}.png')
 
 
+def add_pseudo_label_writing(cfg, out_dir: str) -> None:
+    """Make a config's test run write its predictions as pseudo labels to ``out_dir``.
+
+    The test dataset is wrapped in ``PendingPseudoLabels`` (a re-run computes only the images
+    an interrupted run left) and a ``PseudoLabelWriter`` joins the test evaluators.
+    ``tools/test.py`` does this for every config that sets ``pseudo_label_dir``.
+    """
+    loader = cfg.test_dataloader
+    if loader.dataset.get('type') != 'PendingPseudoLabels':
+        loader.dataset = dict(type='PendingPseudoLabels', out_dir=out_dir, dataset=loader.dataset)
+    loader.dataset.out_dir = out_dir
+    evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
+    cfg.test_evaluator = [e for e in evaluators if e['type'] != 'PseudoLabelWriter'] + [dict(type='PseudoLabelWriter')]
+
+
 def write_png_atomic(path: str, array: np.ndarray) -> None:
     """Write a PNG so that the path never holds a partial file (temporary file + rename)."""
     tmp = f'{path}.tmp.png'
@@ -38,19 +53,27 @@ class PseudoLabelWriter(BaseMetric):
     ``PendingPseudoLabels``).
 
     Args:
-        out_dir (str): output folder.
+        out_dir (str, optional): output folder. None: the ``out_dir`` of the
+            ``PendingPseudoLabels`` test dataset. Defaults to None.
         collect_device (str): unused (nothing is gathered). Defaults to ``'cpu'``.
         prefix (str, optional): metric prefix. Defaults to None.
     """
 
     default_prefix = 'pseudo_labels'
 
-    def __init__(self, out_dir: str, collect_device: str = 'cpu', prefix: Optional[str] = None):
+    def __init__(self, out_dir: Optional[str] = None, collect_device: str = 'cpu', prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
-        self.out_dir = out_dir
+        self._out_dir = out_dir
         self._bar = None
+
+    @property
+    def out_dir(self) -> str:
+        out_dir = self._out_dir or (self.dataset_meta or {}).get('pseudo_label_dir')
+        if out_dir is None:
+            raise ValueError('PseudoLabelWriter needs out_dir, or a PendingPseudoLabels test dataset that names it')
         for sub in ('labels', 'confidence'):
             os.makedirs(osp.join(out_dir, sub), exist_ok=True)
+        return out_dir
 
     def _progress(self, n: int) -> None:
         if self._bar is None:
@@ -62,8 +85,9 @@ class PseudoLabelWriter(BaseMetric):
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         self._progress(len(data_samples))
+        out_dir = self.out_dir
         for sample in data_samples:
-            label_path, conf_path = label_paths(self.out_dir, sample['img_path'])
+            label_path, conf_path = label_paths(out_dir, sample['img_path'])
             has_conf = 'confidence' in sample
             if osp.isfile(label_path) and (osp.isfile(conf_path) or not has_conf):
                 self.results.append(0)

@@ -1,1 +1,3 @@
-from . import backbones, clip, decode_heads, losses, necks, segmentors, text_encoders, utils, zero_shot  # noqa: F401  (registers)
+# Shared core by role, then one folder per paper (importing registers every component).
+from . import (backbones, clip, clip_es, decode_heads, losses, maskclip, maskclip_plus, necks, segclip,  # noqa: F401
+               segmentors, simseg, sseg, text_encoders)

@@ -16,8 +16,8 @@ from mmengine.logging.history_buffer import HistoryBuffer
 def _numpy_globals():
     multiarray = getattr(np, '_core', None) or np.core  # numpy 2 renamed core -> _core
     multiarray = multiarray.multiarray
-    dtype_classes = [type(np.dtype(t)) for t in (np.float64, np.float32, np.float16, np.int64, np.int32,
-                                                  np.int16, np.int8, np.uint8, np.bool_)]
+    dtypes = (np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8, np.uint8, np.bool_)
+    dtype_classes = [type(np.dtype(t)) for t in dtypes]
     return [multiarray._reconstruct, multiarray.scalar, np.ndarray, np.dtype, *dtype_classes]
 
 
@@ -39,7 +39,8 @@ def history_buffer_getattr(obj, name: str):
 
 
 #: Everything beyond plain tensors and containers that MMEngine puts in a checkpoint.
-SAFE_GLOBALS = [HistoryBuffer, (history_buffer_getattr, 'builtins.getattr'), *_numpy_globals()]
+# (pickle writes an empty array's data, the history of a never-updated HistoryBuffer, as `bytes()`)
+SAFE_GLOBALS = [HistoryBuffer, (history_buffer_getattr, 'builtins.getattr'), bytes, *_numpy_globals()]
 
 
 def install_checkpoint_allowlist() -> None:

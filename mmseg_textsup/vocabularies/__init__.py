@@ -3,10 +3,12 @@
 A vocabulary is given as the name of a file shipped here (``'voc21'``), a path to a text
 file, or a list of classes (each a string ``'cat, kitty'`` or a list of synonyms). Lines
 starting with ``#`` are comments. An empty line, an empty synonym or a name used twice is
-an error that names the file and line.
+an error that names the file and line (unless a comment line says ``# duplicates allowed``:
+an official class list that repeats a word).
 """
 import os
 import os.path as osp
+import re
 from typing import List, Sequence, Union
 
 VOCAB_DIR = osp.dirname(osp.abspath(__file__))
@@ -23,9 +25,11 @@ def available_vocabularies() -> List[str]:
 def _parse_lines(lines, source: str) -> Vocabulary:
     classes: Vocabulary = []
     seen = {}
+    allow_duplicates = False
     for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
         if line.startswith('#'):
+            allow_duplicates |= line.lower().startswith('# duplicates allowed')
             continue
         if not line:
             raise ValueError(f'{source}, line {lineno}: empty line (one class per line, no blank lines)')
@@ -34,7 +38,7 @@ def _parse_lines(lines, source: str) -> Vocabulary:
             raise ValueError(f'{source}, line {lineno}: empty synonym in {line!r}')
         for name in names:
             key = name.lower()
-            if key in seen:
+            if key in seen and not allow_duplicates:
                 raise ValueError(f'{source}, line {lineno}: {name!r} already used on line {seen[key]}')
             seen[key] = lineno
         classes.append(names)
@@ -74,3 +78,20 @@ def load_vocabulary(vocab: VocabularyLike) -> Vocabulary:
 def class_names(vocab: VocabularyLike) -> List[str]:
     """The first synonym of every class (the display name)."""
     return [names[0] for names in load_vocabulary(vocab)]
+
+
+#: One spelling for names that official class lists spell differently (MaskCLIP's "airplane" for
+#: VOC's "aeroplane", COCO-Stuff's "wall concrete" as "concrete wall", ...): unambiguous pairs only.
+_SAME_CLASS = {
+    'airplane': 'aeroplane', 'tileceiling': 'ceilingtile', 'marblefloor': 'floormarble', 'stonefloor': 'floorstone',
+    'tilefloor': 'floortile', 'woodfloor': 'floorwood', 'brickwall': 'wallbrick', 'concretewall': 'wallconcrete',
+    'panelwall': 'wallpanel', 'stonewall': 'wallstone', 'tilewall': 'walltile', 'woodwall': 'wallwood',
+    'blindwindow': 'windowblind',
+}
+
+
+def normalise_class_name(name: str) -> str:
+    """'Potted plant', 'pottedplant' and 'potted-plant' all become 'pottedplant'; 'airplane'
+    and 'aeroplane' (and the other spellings of one class in :data:`_SAME_CLASS`) match too."""
+    key = re.sub(r'[^a-z0-9]', '', name.lower())
+    return _SAME_CLASS.get(key, key)

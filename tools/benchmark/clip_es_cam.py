@@ -34,7 +34,7 @@ def main():
     init_default_scope('mmseg')
     torch.manual_seed(0)
     model = MODELS.build(dict(
-        type='ClipES',
+        type='CLIPES',
         backbone=dict(type='OpenCLIPVision', model_name=args.model, outputs=('dense', )),
         text_encoder=dict(type='OpenCLIPTextClassifier', model_name=args.model, vocabulary='clip_es_voc20',
                           templates='clip_es'),

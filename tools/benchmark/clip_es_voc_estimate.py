@@ -3,13 +3,13 @@
     python tools/benchmark/clip_es_voc_estimate.py [--images 8] [--crf-workers N] [--device cuda]
         [--model ViT-B-16]
 
-The model is configs/clip_es/voc_caa_crf.py's (ViT-B/16, 25 background words, CAA, dense CRF)
+The model is configs/clip_es/voc21_caa_crf.py's (ViT-B/16, 25 background words, CAA, dense CRF)
 with random weights. The sample is scikit-image's bundled photographs resized to the two common
 VOC sizes (500x375, 375x500) with one or two present classes (VOC train_aug averages ~1.5);
 photographs rather than noise because the CRF's cost depends on the colours in the image.
 Measured, per image:
-- CAMs + CAA (``ClipES.predict`` with the CRF off) on ``--device``, one image per call as
-  ``configs/clip_es/voc_pseudo_masks.py`` runs them, and the peak CUDA memory of that step;
+- CAMs + CAA (``CLIPES.predict`` with the CRF off) on ``--device``, one image per call as
+  ``configs/clip_es/voc21_pseudo_masks.py`` runs them, and the peak CUDA memory of that step;
 - the dense CRF alone, one CPU core;
 - the whole pipeline on one batch of all sample images with the CRFs in ``--crf-workers``
   processes (``model.crf_workers``; what ``--cfg-options model.crf_workers=N
@@ -49,7 +49,7 @@ def sample_images(count: int):
 
 
 def build_clip_es(model_name: str, device: str, crf_workers: int):
-    cfg = Config.fromfile('configs/clip_es/voc_caa_crf.py')
+    cfg = Config.fromfile('configs/clip_es/voc21_caa_crf.py')
     model_cfg = cfg.model
     for tower in (model_cfg.backbone, model_cfg.text_encoder):
         tower.update(model_name=model_name, pretrained=None)

@@ -4,7 +4,7 @@ batch and towers (random weights).
     python tools/benchmark/loda_step.py [--model ViT-S-16] [--batch 16] [--size 224] [--device cpu]
 
 Contenders (interleaved, medians), each forward + loss + backward:
-- CLIP step: global image and text embeddings, ClipContrastiveLoss;
+- CLIP step: global image and text embeddings, CLIPContrastiveLoss;
 - LoDA step: patch and word tokens, LoDALoss (M^I = M^T = 5);
 - dense-alignment step: the same with selection off.
 Prints last: LoDA step / CLIP step (target <= 1.15).
@@ -30,7 +30,7 @@ def main():
     torch.manual_seed(0)
     image_tower = MODELS.build(dict(type='OpenCLIPVision', model_name=args.model, frozen=False)).to(args.device)
     text_tower = MODELS.build(dict(type='OpenCLIPText', model_name=args.model)).to(args.device)
-    clip_loss = MODELS.build(dict(type='ClipContrastiveLoss')).to(args.device)
+    clip_loss = MODELS.build(dict(type='CLIPContrastiveLoss')).to(args.device)
     loda = MODELS.build(dict(type='LoDALoss')).to(args.device)
     dense = MODELS.build(dict(type='LoDALoss', select=False)).to(args.device)
     images = torch.randn(args.batch, 3, args.size, args.size, device=args.device)

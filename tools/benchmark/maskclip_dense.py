@@ -10,6 +10,7 @@ import open_clip
 import torch
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
+from mmseg_textsup.models.backbones.open_clip_vision import resize_pos_embed
 from mmseg_textsup.utils.benchmark import compare, format_report
 
 
@@ -29,7 +30,8 @@ def main():
     # the same way (bicubic), so both do the same work apart from the dense read-out.
     g = args.size // tower.patch_size
     with torch.no_grad():
-        clip.visual.positional_embedding = torch.nn.Parameter(tower._pos_embed(g, g))
+        clip.visual.positional_embedding = torch.nn.Parameter(
+            resize_pos_embed(tower.visual.positional_embedding, (g, g), tower.visual.grid_size))
         clip.visual.grid_size = (g, g)
         medians = compare({
             'open_clip encode_image': lambda: clip.encode_image(x),

@@ -6,9 +6,9 @@ relative to one plain CLIP image forward (random weights, same batch, CPU or GPU
 
 Contenders (interleaved, medians):
 - student step: forward + loss + backward of the student on given targets (no teacher);
-- MaskCLIP+ step: the same with the frozen teacher labelling the batch (MaskClipPlus.loss);
+- MaskCLIP+ step: the same with the frozen teacher labelling the batch (MaskCLIPPlus.loss);
 - CLIP image forward: the teacher's image tower, global embedding only;
-- teacher forward: MaskClipPlus.teacher_probabilities (dense read-out + text classifier);
+- teacher forward: MaskCLIPPlus.teacher_probabilities (dense read-out + text classifier);
 - the student step and the student forward with the weights channels-last (``--channels-last``
   of tools/train.py / tools/test.py) against the same in the default layout.
 Prints last: teacher forward / CLIP image forward (target: <= 1.10, i.e. at most one CLIP
@@ -78,8 +78,8 @@ def main():
     medians = compare({
         'student step': student_step,
         'MaskCLIP+ step (teacher-guided)': maskclip_plus_step,
-        'CLIP image forward (teacher tower)': lambda: _no_grad(model.teacher.backbone.forward_features,
-                                                                teacher_x, ('global', )),
+        'CLIP image forward (teacher tower)':
+        lambda: _no_grad(model.teacher.backbone.forward_features, teacher_x, ('global', )),
         'teacher forward (dense + classifier)': lambda: model.teacher_probabilities(inputs),
         'student step, channels-last': lambda: student_step(channels_last),
         'student forward': student_forward,

@@ -29,7 +29,7 @@ def build_maskclip(model_name: str, device: str):
     return MODELS.build(dict(
         type='OpenVocabEncoderDecoder',
         backbone=dict(type='OpenCLIPVision', model_name=model_name, outputs=('dense', )),
-        decode_head=dict(type='MaskClipHead', text_encoder=dict(
+        decode_head=dict(type='MaskCLIPHead', text_encoder=dict(
             type='OpenCLIPTextClassifier', model_name=model_name, vocabulary='voc21', templates='single')),
         test_cfg=dict(mode='whole'))).to(device).eval()
 

@@ -23,8 +23,8 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 def run(images: int, out_dir: str, options) -> float:
     cmd = [sys.executable, 'tools/test.py', 'configs/clip_es/toy_pseudo_masks.py', 'none', '--work-dir',
            osp.join(out_dir, 'work'), '--cfg-options', 'model.backbone.pretrained=None',
-           'model.text_encoder.pretrained=None', f'test_dataloader.dataset.dataset.indices={images}',
-           f'test_dataloader.dataset.out_dir={out_dir}', f'test_evaluator.1.out_dir={out_dir}', *options]
+           'model.text_encoder.pretrained=None', f'test_dataloader.dataset.indices={images}',
+           f'pseudo_label_dir={out_dir}', *options]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:

@@ -4,7 +4,7 @@ towers (random weights), and the cost of the superpixels per image.
     python tools/benchmark/segclip_step.py [--model ViT-B-16] [--batch 8] [--size 224] [--device cpu]
 
 Contenders (interleaved, medians), each forward + losses + backward:
-- CLIP step: global image and text embeddings, ClipContrastiveLoss;
+- CLIP step: global image and text embeddings, CLIPContrastiveLoss;
 - SegCLIP contrastive only: the same towers with the group module (max-pooled regions);
 - SegCLIP all three losses: + superpixel KL + MAE reconstruction (second pass on 25 % of patches).
 Then Felzenszwalb superpixels (scale 224, sigma 9, min size 224) of toy-world images of the
@@ -21,7 +21,7 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 from mmseg_textsup.datasets.toy.world import ToyWorld
-from mmseg_textsup.datasets.transforms import felzenszwalb_superpixels
+from mmseg_textsup.models.segclip import felzenszwalb_superpixels
 from mmseg_textsup.utils.benchmark import compare, format_report, peak_cuda_memory
 
 
@@ -45,7 +45,7 @@ def main():
     full = MODELS.build(segclip_cfg).to(args.device).train()
     contrastive = MODELS.build(dict(segclip_cfg, reconstruction=None, superpixel_kl=None)).to(args.device).train()
     clip_image = MODELS.build(dict(type='OpenCLIPVision', model_name=args.model, frozen=False)).to(args.device)
-    clip_loss = MODELS.build(dict(type='ClipContrastiveLoss')).to(args.device)
+    clip_loss = MODELS.build(dict(type='CLIPContrastiveLoss')).to(args.device)
     tokens = full.text_encoder.tokenize([f'a photo of {i} dogs and a cat on the grass' for i in range(args.batch)])
     samples = [SegDataSample(text_tokens=t, superpixels=s) for t, s in zip(tokens, superpixels)]
 

@@ -27,7 +27,7 @@ def main():
     model = MODELS.build(dict(
         type='OpenVocabEncoderDecoder',
         backbone=dict(type='OpenCLIPVision', model_name=args.model, outputs=('dense', )),
-        decode_head=dict(type='MaskClipHead', text_encoder=dict(
+        decode_head=dict(type='MaskCLIPHead', text_encoder=dict(
             type='OpenCLIPTextClassifier', model_name=args.model, vocabulary='voc21', templates='single')),
         test_cfg=dict(mode='whole'))).to(args.device).eval()
     x = torch.randn(1, 3, args.height, args.width, device=args.device)

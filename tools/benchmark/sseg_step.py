@@ -5,7 +5,7 @@
 
 Contenders (interleaved, medians), each forward + losses + backward:
 - contrastive step: Swin-S MaskFormer image embedding (MLP of the mean mask feature) and the
-  12x256 text tower, ClipContrastiveLoss;
+  12x256 text tower, CLIPContrastiveLoss;
 - S-Seg step: + pseudo masks (frozen DINO ViT-S/8 architecture + batched K-means, K = 8) and the
   matched dice + focal mask loss (configs/_base_/models/sseg_swin_s.py).
 Prints last: S-Seg step / contrastive step.

@@ -4,7 +4,7 @@ dataset_type = 'PascalContextDataset59'
 data_root = 'data/VOCdevkit/VOC2010'
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 512), keep_ratio=True),
+    dict(type='Resize', scale=(520, 520), keep_ratio=True),  # the long side 520 (mmseg 0.x, official MaskCLIP)
     dict(type='LoadCheckedAnnotations'),
     dict(type='PackSegInputs'),
 ]

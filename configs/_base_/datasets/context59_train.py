@@ -1,4 +1,3 @@
-# PASCAL Context train (4,996 images) without background (59 classes), for training;
-# otherwise as context60_train.py (unlabelled_train_pipeline never loads annotations).
+# PASCAL Context train (4,996 images) without background (59 classes), for training.
 _base_ = ['./context60_train.py']
 train_dataloader = dict(dataset=dict(type='PascalContextDataset59'))

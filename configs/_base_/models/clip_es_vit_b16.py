@@ -5,7 +5,7 @@ _base_ = ['./clip_data_preprocessor.py']
 clip_name = 'ViT-B-16'
 clip_weights = 'openai'
 model = dict(
-    type='ClipES',
+    type='CLIPES',
     backbone=dict(type='OpenCLIPVision', model_name=clip_name, pretrained=clip_weights, outputs=('dense', )),
     text_encoder=dict(
         type='OpenCLIPTextClassifier', model_name=clip_name, pretrained=clip_weights, vocabulary='clip_es_voc20',

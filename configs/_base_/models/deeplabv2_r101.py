@@ -1,5 +1,6 @@
-# DeepLabv2: ASPP-v2 (dilations 6/12/18/24, summed) on a dilated ResNet-101 (output stride 8,
-# ImageNet weights), 21 classes; the branches map to 256 channels before the 1x1 classifier.
+# DeepLabv2: ASPP-v2 (dilations 6/12/18/24, plain convolutions summed) on a dilated ResNet-101
+# (output stride 8, ImageNet weights), 21 classes; the branches map to 256 channels before the
+# 1x1 classifier.
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 model = dict(
     type='EncoderDecoder',
@@ -26,6 +27,8 @@ model = dict(
         in_index=3,
         channels=256,
         dilations=(6, 12, 18, 24),
+        norm_cfg=None,  # DeepLabv2's branches: a convolution each, no norm, no activation
+        act_cfg=None,
         dropout_ratio=0.1,
         num_classes=21,
         align_corners=False,

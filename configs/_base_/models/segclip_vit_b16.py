@@ -15,7 +15,7 @@ model = dict(
         num_cross_layers=2,
         gumbel_tau=0.9),
     text_encoder=dict(type='OpenCLIPText', model_name=clip_name, pretrained='openai'),
-    loss=dict(type='ClipContrastiveLoss', init_temperature=0.01),  # CLIP's learned scale, 100
+    loss=dict(type='CLIPContrastiveLoss', init_temperature=0.01),  # CLIP's learned scale, 100
     reconstruction=dict(
         type='SegCLIPReconstructionLoss',
         mask_ratio=0.75,

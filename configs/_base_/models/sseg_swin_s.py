@@ -32,19 +32,22 @@ model = dict(
             num_heads=8,
             ffn_channels=2048),
         embed_dim=256),
-    text_encoder=dict(
-        type='MLPProjectedText',
-        text_encoder=dict(type='OpenCLIPText', model_name='TextSup-SSeg-Text'),
-        in_dim=256,
-        embed_dim=256),
+    text_encoder=dict(type='MLPProjectedText', model_name='TextSup-SSeg-Text', embed_dim=256),
     pseudo_masks=dict(
         type='PseudoMaskGenerator',
         backbone=dict(type='TimmViTTokens', model_name='vit_small_patch8_224.dino', pretrained=dino_checkpoint),
         num_clusters=8),
-    loss=dict(type='ClipContrastiveLoss', init_temperature=0.07),
+    loss=dict(type='CLIPContrastiveLoss', init_temperature=0.07),
     mask_loss=dict(type='MaskMatchingLoss', dice_weight=1.0, focal_weight=20.0),
     zero_shot=dict(type='SSegZeroShot'),
     vocabulary='voc20',
     templates='openai_imagenet_80',
     bg_threshold=0.95,
     test_cfg=dict(mode='whole'))
+# S-Seg's evaluation input: every image resized to 448 x 448 (leaf configs use it as the test pipeline)
+test_pipeline_448 = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(448, 448), keep_ratio=False),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='PackSegInputs'),
+]

@@ -6,7 +6,9 @@ with an attribute) and sometimes the background, a per-pixel label map and the s
 classes present. It exists so that every paper's pipeline can be trained and evaluated on
 a CPU in minutes and report a real mIoU.
 
-Design (see TOY_PROTOTYPES.md for the calibration runs it improves on):
+Design (calibrated on throw-away prototypes: with objects of random colour a contrastively
+trained tiny CLIP learnt the backgrounds and localised almost no object, 0-4 % IoU, while a
+colour and pattern of its own per class brought two of six objects to ~25 %):
 
 - objects are recognisable from local appearance at an 8-pixel patch: each class has its
   own colour *and* texture (stripes, dots, speckle, a stalk), and they are 2.5-5 patches wide;

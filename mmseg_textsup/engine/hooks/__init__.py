@@ -1,5 +1,4 @@
-from .export_clip_hook import ExportClipHook
-from .self_training_hook import SelfTrainingHook
+from .export_clip_hook import ExportCLIPHook
 from .skipped_samples_hook import SkippedSamplesHook
 
-__all__ = ['ExportClipHook', 'SelfTrainingHook', 'SkippedSamplesHook']
+__all__ = ['ExportCLIPHook', 'SkippedSamplesHook']

@@ -11,7 +11,7 @@ from ...models.clip.loading import clip_state_dict_of
 
 
 @HOOKS.register_module()
-class ExportClipHook(Hook):
+class ExportCLIPHook(Hook):
     """Write the trained image and text towers as a plain open_clip ``CLIP`` state dict.
 
     The file loads with ``pretrained=<path>`` in every CLIP wrapper of this package and

@@ -1,6 +1,4 @@
-from .open_clip_vision import OpenCLIPVision
-from .segclip_vision import SegCLIPVision
-from .sseg_mask_former import SSegMaskFormer
+from .open_clip_vision import VIT_DENSE_MODES, OpenCLIPVision
 from .timm_vit_tokens import TimmViTTokens
 
-__all__ = ['OpenCLIPVision', 'SSegMaskFormer', 'SegCLIPVision', 'TimmViTTokens']
+__all__ = ['OpenCLIPVision', 'TimmViTTokens', 'VIT_DENSE_MODES']

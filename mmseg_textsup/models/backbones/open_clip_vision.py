@@ -1,8 +1,9 @@
-from typing import Dict, Literal, Optional, Sequence
+from typing import Callable, Dict, Literal, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModule
+from mmseg.models.backbones.vit import VisionTransformer as MMSegViT
 from mmseg.registry import MODELS
 from open_clip.modified_resnet import ModifiedResNet
 from open_clip.transformer import ResidualAttentionBlock, VisionTransformer
@@ -11,6 +12,40 @@ from torch import Tensor
 from ..clip.loading import build_towers, load_tower_weights, uses_quick_gelu
 
 DenseMode = Literal['maskclip', 'value', 'qk']
+
+
+def qkv(block: ResidualAttentionBlock, x: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    """Project ``ln_1(x)`` of a block to its (q, k, v), each (B, N, C), heads not split."""
+    return F.linear(block.ln_1(x), block.attn.in_proj_weight, block.attn.in_proj_bias).chunk(3, dim=-1)
+
+
+def _qk_tokens(block: ResidualAttentionBlock, x: Tensor) -> Tensor:
+    return block(x)
+
+
+def _value_tokens(block: ResidualAttentionBlock, x: Tensor) -> Tensor:
+    return block.ls_1(block.attn.out_proj(qkv(block, x)[2]))
+
+
+def _maskclip_tokens(block: ResidualAttentionBlock, x: Tensor) -> Tensor:
+    y = x + _value_tokens(block, x)
+    return y + block.ls_2(block.mlp(block.ln_2(y)))
+
+
+#: How each dense mode turns the last block's input tokens (B, 1+N, C) into output tokens.
+VIT_DENSE_MODES: Dict[str, Callable[[ResidualAttentionBlock, Tensor], Tensor]] = {
+    'qk': _qk_tokens,
+    'value': _value_tokens,
+    'maskclip': _maskclip_tokens,
+}
+
+
+def resize_pos_embed(pos: Tensor, grid: Tuple[int, int], old_grid: Tuple[int, int], mode: str = 'bicubic') -> Tensor:
+    """Position embeddings (1 + h0*w0, C) with a leading class position, resized to ``grid``
+    (mmseg's ViT resizing: the class position is kept, the patch grid interpolated)."""
+    if tuple(grid) == tuple(old_grid):
+        return pos
+    return MMSegViT.resize_pos_embed(pos[None], grid, old_grid, mode)[0]
 
 
 @MODELS.register_module()
@@ -26,7 +61,7 @@ class OpenCLIPVision(BaseModule):
     - ``'tokens'``: ``{block: (B, 1+h*w, C)}`` output tokens of chosen blocks (ViT; index -1
       of the ModifiedResNet is its last stage output as (B, C, h, w)).
 
-    Dense modes (MaskCLIP, https://arxiv.org/abs/2112.01071):
+    Dense modes (MaskCLIP, https://arxiv.org/abs/2112.01071), :data:`VIT_DENSE_MODES`:
 
     - ``'maskclip'`` (paper and official code): the last attention keeps only its value path,
       ``x + out_proj(v(ln_1(x)))``, followed by the block's FFN with residual, ``ln_post``
@@ -37,7 +72,12 @@ class OpenCLIPVision(BaseModule):
     - ``'qk'``: the unmodified last block's patch tokens (the paper's "baseline"); for the
       ResNet, every position queries the attention pool.
 
-    Any input size works: position embeddings are interpolated bicubically.
+    ViT towers also expose their blocks one at a time (:meth:`embed`, :meth:`forward_block`,
+    :meth:`run_blocks`, :meth:`head`) for methods that change the forward pass (CLIP-ES).
+    Any input size works: position embeddings are resized with mmseg's ViT resizing
+    (``pos_embed_mode``); an image whose size is not a multiple of the patch is padded with
+    zeros at the bottom and right (``pad_to_patch``, mmseg's ``PatchEmbed(padding='corner')``
+    as in the official MaskCLIP) or its last partial patch row and column are dropped.
 
     Args:
         model_name (str): open_clip architecture, e.g. ``'ViT-B-16'``, ``'RN50'`` or a tiny
@@ -45,13 +85,24 @@ class OpenCLIPVision(BaseModule):
         pretrained (str, optional): open_clip tag (``'openai'``) or a local checkpoint file.
             Loaded in :meth:`init_weights`. None keeps random weights. Defaults to None.
         quick_gelu (bool, optional): force QuickGELU on or off. None decides from the
-            architecture and tag (OpenAI weights need it). Defaults to None.
+            architecture and tag (OpenAI weights were trained with it; the official MaskCLIP
+            configs run them with exact GELU). Defaults to None.
+        norm_eps (float, optional): LayerNorm epsilon (official MaskCLIP: mmcv's 1e-6).
+            None keeps open_clip's 1e-5 (CLIP's own). Defaults to None.
         outputs (Sequence[str]): which of ``global``, ``dense``, ``keys`` a plain
             ``forward`` returns. Defaults to ``('dense',)``.
-        dense_mode (str): ``'maskclip'``, ``'value'`` or ``'qk'``. Defaults to ``'maskclip'``.
+        dense_mode (str): a key of :data:`VIT_DENSE_MODES`. Defaults to ``'maskclip'``.
         attn_blocks (Sequence[int]): ViT blocks whose attention maps are returned (negative
             indices count from the end). Defaults to ().
         token_blocks (Sequence[int]): blocks whose output tokens are returned. Defaults to ().
+        key_projection (str): ``'out_proj'``: the ``keys`` output is the last attention's
+            keys passed through its output projection (official MaskCLIP, mmseg's ViT with
+            ``return_qkv``); ``'in_proj'``: the keys of the attention itself (the paper's
+            "key features"). Defaults to ``'out_proj'``.
+        pos_embed_mode (str): interpolation of resized position embeddings. Defaults to
+            ``'bicubic'``.
+        pad_to_patch (bool): pad the image to a multiple of the patch size (see above).
+            Defaults to True.
         frozen (bool): keep all parameters frozen (``requires_grad=False``) and the tower
             in eval mode. Defaults to True.
         init_cfg (dict, optional): MMEngine init config. Defaults to None.
@@ -65,32 +116,41 @@ class OpenCLIPVision(BaseModule):
                  dense_mode: DenseMode = 'maskclip',
                  attn_blocks: Sequence[int] = (),
                  token_blocks: Sequence[int] = (),
+                 norm_eps: Optional[float] = None,
+                 key_projection: Literal['out_proj', 'in_proj'] = 'out_proj',
+                 pos_embed_mode: str = 'bicubic',
+                 pad_to_patch: bool = True,
                  frozen: bool = True,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         unknown = set(outputs) - {'global', 'dense', 'keys'}
         if unknown:
             raise ValueError(f'Unknown outputs {sorted(unknown)}; choose from global, dense, keys.')
-        if dense_mode not in ('maskclip', 'value', 'qk'):
-            raise ValueError(f"dense_mode must be 'maskclip', 'value' or 'qk', got {dense_mode!r}")
+        self._check_dense_mode(dense_mode)
         self.model_name = model_name
         self.pretrained = pretrained
+        if key_projection not in ('out_proj', 'in_proj'):
+            raise ValueError(f"key_projection must be 'out_proj' or 'in_proj', got {key_projection!r}")
+        self.quick_gelu_setting = quick_gelu
         self.quick_gelu = uses_quick_gelu(model_name, pretrained, quick_gelu)
         self.outputs = tuple(outputs)
         self.dense_mode = dense_mode
         self.attn_blocks = tuple(attn_blocks)
         self.token_blocks = tuple(token_blocks)
+        self.key_projection = key_projection
+        self.pos_embed_mode = pos_embed_mode
+        self.pad_to_patch = pad_to_patch
         self.frozen = frozen
-        self.visual, _ = build_towers(model_name, vision=True, text=False, quick_gelu=self.quick_gelu)
+        self.visual, _ = build_towers(model_name, vision=True, text=False, quick_gelu=self.quick_gelu,
+                                      norm_eps=norm_eps)
         if isinstance(self.visual, VisionTransformer):
             self.is_vit = True
-            blocks = self.visual.transformer.resblocks
-            if not all(isinstance(b, ResidualAttentionBlock) for b in blocks):
+            if not all(isinstance(b, ResidualAttentionBlock) for b in self.blocks):
                 raise NotImplementedError(f'{model_name}: only standard ViT blocks (nn.MultiheadAttention) '
                                           'are supported for dense features.')
             if self.visual.attn_pool is not None or self.visual.pool_type != 'tok':
                 raise NotImplementedError(f'{model_name}: only class-token pooling is supported.')
-            self.num_blocks = len(blocks)
+            self.num_blocks = len(self.blocks)
         elif isinstance(self.visual, ModifiedResNet):
             self.is_vit = False
             self.num_blocks = 4
@@ -101,6 +161,11 @@ class OpenCLIPVision(BaseModule):
         if frozen:
             self.requires_grad_(False)
 
+    @staticmethod
+    def _check_dense_mode(mode: str) -> None:
+        if mode not in VIT_DENSE_MODES:
+            raise ValueError(f'dense_mode must be one of {sorted(VIT_DENSE_MODES)}, got {mode!r}')
+
     @property
     def embed_dim(self) -> int:
         return self.visual.output_dim
@@ -109,10 +174,15 @@ class OpenCLIPVision(BaseModule):
     def patch_size(self) -> int:
         return self.visual.patch_size[0] if self.is_vit else 32
 
+    @property
+    def blocks(self):
+        """The ViT's residual attention blocks."""
+        return self.visual.transformer.resblocks
+
     def init_weights(self):
         """Load CLIP weights from ``pretrained`` (if any); otherwise keep open_clip's init."""
         if self.pretrained is not None:
-            load_tower_weights(self.visual, self.model_name, self.pretrained, 'visual', self.quick_gelu)
+            load_tower_weights(self.visual, self.model_name, self.pretrained, 'visual', self.quick_gelu_setting)
         super().init_weights()
 
     def train(self, mode: bool = True):
@@ -141,92 +211,100 @@ class OpenCLIPVision(BaseModule):
             dense_mode (str, optional): overrides the constructor's ``dense_mode``.
         """
         mode = dense_mode or self.dense_mode
+        self._check_dense_mode(mode)
         if self.is_vit:
             return self._forward_vit(x, outputs, attn_blocks, token_blocks, mode)
         return self._forward_resnet(x, outputs, token_blocks, mode)
 
-    # ----------------------------------------------------------------- ViT
-    def _pos_embed(self, gh: int, gw: int) -> Tensor:
-        pos = self.visual.positional_embedding
-        g0h, g0w = self.visual.grid_size
-        if (gh, gw) == (g0h, g0w):
-            return pos
-        cls_pos, patch_pos = pos[:1], pos[1:]
-        patch_pos = patch_pos.reshape(1, g0h, g0w, -1).permute(0, 3, 1, 2)
-        patch_pos = F.interpolate(patch_pos, size=(gh, gw), mode='bicubic', align_corners=False)
-        return torch.cat([cls_pos, patch_pos.permute(0, 2, 3, 1).reshape(gh * gw, -1)], dim=0)
+    # --------------------------------------------------------- ViT blocks
+    def embed(self, x: Tensor) -> Tuple[Tensor, Tuple[int, int]]:
+        """Patch embedding, class token and resized position embeddings, then ``ln_pre``.
 
-    def _embed(self, x: Tensor):
+        Returns:
+            tuple: tokens (B, 1 + h*w, C) and the patch grid (h, w).
+        """
         v = self.visual
+        if self.pad_to_patch:
+            p = self.patch_size
+            x = F.pad(x, (0, -x.shape[-1] % p, 0, -x.shape[-2] % p))
         x = v.conv1(x)
-        gh, gw = x.shape[-2:]
+        grid = tuple(x.shape[-2:])
         x = x.flatten(2).transpose(1, 2)
         cls = v.class_embedding.to(x.dtype).expand(x.shape[0], 1, -1)
-        x = torch.cat([cls, x], dim=1) + self._pos_embed(gh, gw).to(x.dtype)
-        x = v.patch_dropout(x)
-        return v.ln_pre(x), (gh, gw)
+        pos = resize_pos_embed(v.positional_embedding, grid, v.grid_size, self.pos_embed_mode)
+        x = torch.cat([cls, x], dim=1) + pos.to(x.dtype)
+        return v.ln_pre(v.patch_dropout(x)), grid
 
-    @staticmethod
-    def _block_with_attn(block: ResidualAttentionBlock, x: Tensor):
-        """A standard block forward that also returns the head-averaged attention."""
-        y = block.ln_1(x)
-        out, attn = block.attn(y, y, y, need_weights=True, average_attn_weights=True)
+    def forward_block(self, index: int, x: Tensor, need_attn: bool = False, normed: Optional[Tensor] = None):
+        """Block ``index`` on tokens (B, N, C).
+
+        Args:
+            index (int): block number (negative counts from the end).
+            x (Tensor): the block's input.
+            need_attn (bool): also return the head-averaged attention (B, N, N).
+            normed (Tensor, optional): ``ln_1(x)`` computed by the caller, e.g. to take
+                gradients with respect to it (CLIP-ES's GradCAM layer).
+
+        Returns:
+            Tensor or tuple: the output tokens, and the attention when ``need_attn``.
+        """
+        block = self.blocks[index]
+        if not need_attn and normed is None:
+            return block(x)
+        y = block.ln_1(x) if normed is None else normed
+        out, attn = block.attn(y, y, y, need_weights=need_attn, average_attn_weights=True)
         x = x + block.ls_1(out)
         x = x + block.ls_2(block.mlp(block.ln_2(x)))
-        return x, attn
+        return (x, attn) if need_attn else x
 
-    @staticmethod
-    def _qkv(block: ResidualAttentionBlock, x: Tensor):
-        """Project ``ln_1(x)`` to (q, k, v), each (B, N, C)."""
-        return F.linear(block.ln_1(x), block.attn.in_proj_weight, block.attn.in_proj_bias).chunk(3, dim=-1)
+    def run_blocks(self, x: Tensor, start: int = 0, end: Optional[int] = None, attn_blocks: Sequence[int] = (),
+                   token_blocks: Sequence[int] = ()) -> Tuple[Tensor, Dict[int, Tensor], Dict[int, Tensor]]:
+        """Blocks ``start .. end - 1`` on tokens (B, N, C).
 
-    def _head(self, x: Tensor) -> Tensor:
+        Returns:
+            tuple: output tokens, ``{block: attention}`` of ``attn_blocks`` and
+            ``{block: output tokens}`` of ``token_blocks`` (indices from the start).
+        """
+        n = self.num_blocks
+        attn_idx, token_idx = {b % n for b in attn_blocks}, {b % n for b in token_blocks}
+        attns, tokens = {}, {}
+        for i in range(start, n if end is None else end):
+            if i in attn_idx:
+                x, attns[i] = self.forward_block(i, x, need_attn=True)
+            else:
+                x = self.forward_block(i, x)
+            if i in token_idx:
+                tokens[i] = x
+        return x, attns, tokens
+
+    def head(self, x: Tensor) -> Tensor:
         """``ln_post`` followed by the projection into the joint space."""
         x = self.visual.ln_post(x)
         return x @ self.visual.proj if self.visual.proj is not None else x
 
     def _forward_vit(self, x, outputs, attn_blocks, token_blocks, dense_mode):
         n = self.num_blocks
-        attn_idx = {b % n for b in attn_blocks}
-        token_idx = {b % n for b in token_blocks}
-        x, (gh, gw) = self._embed(x)
+        x, (gh, gw) = self.embed(x)
         B = x.shape[0]
+        x_in, attns, tokens = self.run_blocks(x, 0, n - 1, attn_blocks, token_blocks)
+        attn_idx, token_idx = {b % n for b in attn_blocks}, {b % n for b in token_blocks}
         result: Dict[str, Tensor] = {}
-        attns, tokens = {}, {}
-        blocks = self.visual.transformer.resblocks
-        for i, block in enumerate(blocks[:-1]):
-            if i in attn_idx:
-                x, attns[i] = self._block_with_attn(block, x)
-            else:
-                x = block(x)
-            if i in token_idx:
-                tokens[i] = x
-        last = blocks[-1]
-        x_in = x
-        need_dense = 'dense' in outputs
-        if 'global' in outputs or (n - 1) in attn_idx or (n - 1) in token_idx or (
-                need_dense and dense_mode == 'qk'):
-            if (n - 1) in attn_idx:
-                x_out, attns[n - 1] = self._block_with_attn(last, x_in)
-            else:
-                x_out = last(x_in)
-            if (n - 1) in token_idx:
-                tokens[n - 1] = x_out
+        x_out = None
+        if 'global' in outputs or (n - 1) in attn_idx or (n - 1) in token_idx:
+            x_out, last_attn, last_tokens = self.run_blocks(x_in, n - 1, n, attn_blocks, token_blocks)
+            attns.update(last_attn)
+            tokens.update(last_tokens)
             if 'global' in outputs:
-                result['global'] = self._head(x_out[:, 0])
-        if need_dense or 'keys' in outputs:
-            _, k, v = self._qkv(last, x_in)
-            if 'keys' in outputs:
-                result['keys'] = k[:, 1:].transpose(1, 2).reshape(B, -1, gh, gw)
-            if need_dense:
-                if dense_mode == 'qk':
-                    dense = x_out[:, 1:]
-                elif dense_mode == 'value':
-                    dense = last.ls_1(last.attn.out_proj(v[:, 1:]))
-                else:
-                    y = x_in[:, 1:] + last.ls_1(last.attn.out_proj(v[:, 1:]))
-                    dense = y + last.ls_2(last.mlp(last.ln_2(y)))
-                result['dense'] = self._head(dense).transpose(1, 2).reshape(B, -1, gh, gw)
+                result['global'] = self.head(x_out[:, 0])
+        if 'keys' in outputs:
+            last = self.blocks[-1]
+            k = qkv(last, x_in)[1][:, 1:]
+            k = last.attn.out_proj(k) if self.key_projection == 'out_proj' else k
+            result['keys'] = k.transpose(1, 2).reshape(B, -1, gh, gw)
+        if 'dense' in outputs:
+            reuse = dense_mode == 'qk' and x_out is not None  # the plain last block already ran
+            dense = (x_out if reuse else VIT_DENSE_MODES[dense_mode](self.blocks[-1], x_in))[:, 1:]
+            result['dense'] = self.head(dense).transpose(1, 2).reshape(B, -1, gh, gw)
         if attn_blocks:
             result['attn'] = attns
         if token_blocks:
@@ -251,7 +329,9 @@ class OpenCLIPVision(BaseModule):
             result['keys'] = pool.k_proj(flat).transpose(1, 2).reshape(B, C, h, w)
         if 'global' in outputs or ('dense' in outputs and dense_mode == 'qk'):
             tokens = torch.cat([flat.mean(dim=1, keepdim=True), flat], dim=1)
-            tokens = tokens + self._resnet_pos_embed(h, w).to(tokens.dtype)
+            pos = pool.positional_embedding
+            g0 = int(round((pos.shape[0] - 1)**0.5))
+            tokens = tokens + resize_pos_embed(pos, (h, w), (g0, g0), self.pos_embed_mode).to(tokens.dtype)
             queries = tokens if 'dense' in outputs and dense_mode == 'qk' else tokens[:, :1]
             out = self._attnpool_attention(queries, tokens)
             if 'global' in outputs:
@@ -259,15 +339,6 @@ class OpenCLIPVision(BaseModule):
             if 'dense' in outputs and dense_mode == 'qk':
                 result['dense'] = out[:, 1:].transpose(1, 2).reshape(B, -1, h, w)
         return result
-
-    def _resnet_pos_embed(self, h: int, w: int) -> Tensor:
-        pos = self.visual.attnpool.positional_embedding
-        g0 = int(round((pos.shape[0] - 1)**0.5))
-        if (h, w) == (g0, g0):
-            return pos
-        patch_pos = pos[1:].reshape(1, g0, g0, -1).permute(0, 3, 1, 2)
-        patch_pos = F.interpolate(patch_pos, size=(h, w), mode='bicubic', align_corners=False)
-        return torch.cat([pos[:1], patch_pos.permute(0, 2, 3, 1).reshape(h * w, -1)], dim=0)
 
     def _attnpool_attention(self, queries: Tensor, tokens: Tensor) -> Tensor:
         """Multi-head attention of the attention pool, batch-first, for any set of queries."""

@@ -1,14 +1,7 @@
-from .loading import (
-                      TINY_MODELS,
-                      build_towers,
-                      get_clip_config,
-                      load_clip_state_dict,
-                      load_tower_weights,
-                      resolve_checkpoint,
-                      split_clip_state_dict,
-)
+from .loading import (build_towers, get_clip_config, load_clip_state_dict, load_tower_weights, resolve_checkpoint,
+                      split_clip_state_dict)
 
 __all__ = [
-    'TINY_MODELS', 'build_towers', 'get_clip_config', 'load_clip_state_dict', 'load_tower_weights',
-    'resolve_checkpoint', 'split_clip_state_dict'
+    'build_towers', 'get_clip_config', 'load_clip_state_dict', 'load_tower_weights', 'resolve_checkpoint',
+    'split_clip_state_dict'
 ]

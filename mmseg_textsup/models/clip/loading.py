@@ -9,20 +9,20 @@ file (an OpenAI TorchScript ``.pt``, an open_clip state dict ``.pt/.pth/.bin`` o
 """
 import os
 import os.path as osp
+import socket
 import zipfile
 from typing import Dict, Optional, Tuple
+from urllib.parse import urlparse
 
 import open_clip
 import torch
 from mmengine.logging import print_log
 from open_clip import factory as open_clip_factory
+from open_clip import pretrained as open_clip_pretrained
 from open_clip.model import _build_text_tower, _build_vision_tower
 
 _CONFIG_DIR = osp.join(osp.dirname(__file__), 'model_configs')
 open_clip.add_model_config(_CONFIG_DIR)
-
-#: Tiny architectures shipped with the package (registered into open_clip at import).
-TINY_MODELS = tuple(sorted(f[:-5] for f in os.listdir(_CONFIG_DIR) if f.endswith('.json')))
 
 
 def get_clip_config(model_name: str) -> dict:
@@ -54,12 +54,15 @@ def uses_quick_gelu(model_name: str, pretrained: Optional[str], quick_gelu: Opti
 def build_towers(model_name: str,
                  vision: bool = True,
                  text: bool = True,
-                 quick_gelu: bool = False) -> Tuple[Optional[torch.nn.Module], Optional[torch.nn.Module]]:
-    """Build the randomly initialised vision and/or text tower of an open_clip architecture."""
+                 quick_gelu: bool = False,
+                 norm_eps: Optional[float] = None) -> Tuple[Optional[torch.nn.Module], Optional[torch.nn.Module]]:
+    """Build the randomly initialised vision and/or text tower of an open_clip architecture
+    (``norm_eps``: the vision tower's LayerNorm epsilon instead of open_clip's 1e-5)."""
     cfg = get_clip_config(model_name)
     if cfg.get('custom_text') and cfg['text_cfg'].get('hf_model_name'):
         raise NotImplementedError(f'{model_name!r} uses a Hugging Face text tower, which is not supported.')
-    visual = _build_vision_tower(cfg['embed_dim'], cfg['vision_cfg'], quick_gelu) if vision else None
+    vision_cfg = cfg['vision_cfg'] if norm_eps is None else dict(cfg['vision_cfg'], norm_kwargs=dict(eps=norm_eps))
+    visual = _build_vision_tower(cfg['embed_dim'], vision_cfg, quick_gelu) if vision else None
     txt = _build_text_tower(cfg['embed_dim'], cfg['text_cfg'], quick_gelu) if text else None
     return visual, txt
 
@@ -75,13 +78,44 @@ def _is_torchscript(path: str) -> bool:
         return any(name.endswith('constants.pkl') for name in zf.namelist())
 
 
+def _hub_file(cfg: dict) -> Tuple[str, Optional[str]]:
+    """The host open_clip downloads ``cfg``'s weights from, and the file if it is cached already."""
+    if cfg.get('hf_hub') and open_clip_pretrained.has_hf_hub():
+        from huggingface_hub import constants, try_to_load_from_cache
+        model_id, filename = os.path.split(cfg['hf_hub'])
+        filename = filename or open_clip_pretrained.HF_WEIGHTS_NAME
+        for name in (*open_clip_pretrained._get_safe_alternatives(filename), filename):
+            cached = try_to_load_from_cache(model_id, name)
+            if isinstance(cached, str):
+                return urlparse(constants.ENDPOINT).hostname, cached
+        return urlparse(constants.ENDPOINT).hostname, None
+    cached = osp.join(osp.expanduser('~/.cache/clip'), osp.basename(cfg['url']))  # open_clip's URL cache
+    return urlparse(cfg['url']).hostname, cached if osp.isfile(cached) else None
+
+
+def _offline_reason(host: str) -> Optional[str]:
+    """Why ``host`` cannot serve a download right now (offline mode, no route), or None.
+
+    A download from an unreachable hub otherwise spends ~50 s in retries before it fails.
+    """
+    flags = (os.environ.get(k, '').lower() for k in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
+    if any(f in ('1', 'true', 'yes', 'on') for f in flags):
+        return 'offline mode is set (HF_HUB_OFFLINE)'
+    try:
+        socket.create_connection((host, 443), timeout=3).close()
+    except OSError as exc:
+        return f'{host} is unreachable ({exc})'
+    return None
+
+
 def resolve_checkpoint(model_name: str, pretrained: str) -> str:
     """Turn ``pretrained`` (a tag or a path) into a local checkpoint file.
 
     Raises:
         FileNotFoundError: a local path that does not exist.
         ValueError: an unknown tag for ``model_name``.
-        RuntimeError: a tag whose weights cannot be downloaded (no network).
+        RuntimeError: a tag whose weights are not cached and cannot be downloaded (no
+            network: raised within seconds).
     """
     if _is_local_path(pretrained) or osp.isfile(pretrained):
         if not osp.isfile(pretrained):
@@ -94,7 +128,13 @@ def resolve_checkpoint(model_name: str, pretrained: str) -> str:
         raise ValueError(f'Unknown open_clip tag {pretrained!r} for {model_name!r}. '
                          f'Known tags: {tags or "none (no published weights)"}. '
                          'Pass a local checkpoint path instead if you have one.')
+    host, cached = _hub_file(cfg)
+    if cached:
+        return cached
+    reason = _offline_reason(host)
     try:
+        if reason:
+            raise ConnectionError(reason)
         path = open_clip.download_pretrained(cfg)
     except Exception as exc:  # network errors come in many types (urllib, requests, hf_hub)
         raise RuntimeError(
@@ -124,8 +164,8 @@ def load_clip_state_dict(path: str) -> Tuple[Dict[str, torch.Tensor], bool]:
 
 #: Where this package's models keep CLIP towers: (visual prefix, text prefix).
 _WRAPPER_PREFIXES = (
-    ('image_encoder.visual.', 'text_encoder.text.'),  # ImageTextPretrainer
-    ('backbone.visual.', 'decode_head.text_encoder.text.'),  # OpenVocabEncoderDecoder
+    ('image_encoder.visual.', 'text_encoder.tower.text.'),  # ImageTextPretrainer
+    ('backbone.visual.', 'decode_head.text_encoder.tower.text.'),  # OpenVocabEncoderDecoder
 )
 
 
@@ -154,7 +194,8 @@ def split_clip_state_dict(state_dict: Dict[str, torch.Tensor]) -> Tuple[dict, di
 def clip_state_dict_of(model: torch.nn.Module) -> Dict[str, torch.Tensor]:
     """open_clip ``CLIP`` state dict of a model of this package holding CLIP towers."""
     visual = model.image_encoder.visual if hasattr(model, 'image_encoder') else model.backbone.visual
-    text = model.text_encoder.text if hasattr(model, 'text_encoder') else model.decode_head.text_encoder.text
+    classifier = model.text_encoder if hasattr(model, 'text_encoder') else model.decode_head.text_encoder
+    text = classifier.tower.text
     out = {f'visual.{k}': v.detach().cpu() for k, v in visual.state_dict().items()}
     out.update({k: v.detach().cpu() for k, v in text.state_dict().items()})
     if hasattr(model, 'logit_scale'):
@@ -163,11 +204,16 @@ def clip_state_dict_of(model: torch.nn.Module) -> Dict[str, torch.Tensor]:
 
 
 def load_tower_weights(tower: torch.nn.Module, model_name: str, pretrained: str, part: str,
-                       quick_gelu: bool) -> None:
-    """Load the ``part`` ('visual' or 'text') of a CLIP checkpoint into ``tower`` (strict)."""
+                       quick_gelu: Optional[bool]) -> None:
+    """Load the ``part`` ('visual' or 'text') of a CLIP checkpoint into ``tower`` (strict).
+
+    ``quick_gelu`` is the tower's own setting: None (decided from the architecture and tag)
+    refuses an OpenAI TorchScript file the tower would run without QuickGELU; an explicit
+    False is the user's choice (the official MaskCLIP configs run OpenAI weights with GELU).
+    """
     path = resolve_checkpoint(model_name, pretrained)
     state_dict, is_openai = load_clip_state_dict(path)
-    if is_openai and not quick_gelu:
+    if is_openai and quick_gelu is None and not uses_quick_gelu(model_name, pretrained, None):
         raise ValueError(f'{path} is an OpenAI checkpoint trained with QuickGELU: set quick_gelu=True '
                          f'(or use pretrained="openai") for {model_name}.')
     visual, text = split_clip_state_dict(state_dict)

@@ -1,28 +1,31 @@
 from typing import Sequence
 
-import torch.nn as nn
+from mmcv.cnn import ConvModule
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
-from torch import Tensor
+from torch import Tensor, nn
 
 
 @MODELS.register_module()
 class ASPPV2Head(BaseDecodeHead):
-    """DeepLabv2's atrous spatial pyramid pooling: parallel dilated 3x3 convolutions, summed.
+    """DeepLabv2's atrous spatial pyramid pooling: parallel dilated convolutions, summed.
 
     Paper: DeepLab: Semantic Image Segmentation with Deep Convolutional Nets, Atrous
     Convolution, and Fully Connected CRFs, https://arxiv.org/abs/1606.00915.
-    Unlike mmseg's ``ASPPHead`` (DeepLabv3: concatenation, BN, image pooling), each branch
-    is a single linear dilated convolution and the branches are added. The branches map to
-    ``channels``; ``cls_seg`` (``conv_seg``, replaced by a text-embedding classifier in
-    MaskCLIP+ with ``channels`` = the CLIP embedding size) gives the class logits.
+    Unlike mmseg's ``ASPPHead`` (DeepLabv3: concatenation, image pooling), the branches are
+    added. Each branch is a ``ConvModule`` (a 1x1 convolution for dilation 1, else 3x3) with
+    the head's ``norm_cfg`` and ``act_cfg``: conv + BN + ReLU as the official MaskCLIP+
+    ``ASPPHeadV2``; with ``norm_cfg=None, act_cfg=None`` a plain convolution with bias, the
+    original DeepLabv2 (and CLIP-ES's deeplab-pytorch). The branches map to ``channels``;
+    ``cls_seg`` (``conv_seg``, replaced by a text-embedding classifier in MaskCLIP+) gives the
+    class logits.
 
     ``forward()``: sum(branch_d(x) for d in dilations) -> cls_seg()
 
     Args:
         dilations (Sequence[int]): dilation of every branch. Defaults to (6, 12, 18, 24).
         **kwargs: :class:`BaseDecodeHead` arguments (``in_channels``, ``channels``,
-            ``num_classes``, ``in_index``, ``dropout_ratio``, ...).
+            ``num_classes``, ``norm_cfg``, ``act_cfg``, ``dropout_ratio``, ...).
     """
 
     def __init__(self, dilations: Sequence[int] = (6, 12, 18, 24), **kwargs):
@@ -33,7 +36,8 @@ class ASPPV2Head(BaseDecodeHead):
         super().__init__(**kwargs)
         self.dilations = tuple(dilations)
         self.branches = nn.ModuleList(
-            nn.Conv2d(self.in_channels, self.channels, 3, padding=d, dilation=d) for d in self.dilations)
+            ConvModule(self.in_channels, self.channels, 1 if d == 1 else 3, padding=0 if d == 1 else d, dilation=d,
+                       conv_cfg=self.conv_cfg, norm_cfg=self.norm_cfg, act_cfg=self.act_cfg) for d in self.dilations)
 
     def forward(self, inputs) -> Tensor:
         x = self._transform_inputs(inputs)

@@ -1,24 +1,22 @@
 from typing import Optional
 
-import torch
 import torch.nn.functional as F
+from mmengine.dist import get_dist_info
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
+from open_clip.loss import ClipLoss
 from torch import Tensor
 
-from .gather import gather_with_grad
 from .learnable_temperature import LearnableTemperature
 
 
-def symmetric_info_nce(logits: Tensor) -> Tensor:
-    """Mean of the image->text and text->image cross-entropies; matching pairs on the diagonal."""
-    target = torch.arange(logits.shape[0], device=logits.device)
-    return 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
-
-
 @MODELS.register_module()
-class ClipContrastiveLoss(BaseModule):
+class CLIPContrastiveLoss(BaseModule):
     """Symmetric CLIP InfoNCE with a learnable, clamped temperature and negatives from all ranks.
+
+    open_clip's ``ClipLoss`` computes the loss: every rank gathers the embeddings of all ranks
+    with gradients (``gather_with_grad``) and takes the loss of the whole global batch, so
+    DDP's gradient averaging equals one process holding the whole batch.
 
     Args:
         init_temperature (float): initial temperature. Defaults to 0.07.
@@ -37,14 +35,18 @@ class ClipContrastiveLoss(BaseModule):
         self.temperature = LearnableTemperature(init_temperature, max_scale)
         self.loss_weight = loss_weight
         self._loss_name = loss_name
+        self._clip_loss = ClipLoss(gather_with_grad=True)
 
     @property
     def loss_name(self) -> str:
         return self._loss_name
 
+    def contrast(self, image_emb: Tensor, text_emb: Tensor) -> Tensor:
+        """The weighted loss of (B, D) embeddings as they are (no normalisation)."""
+        # the process group exists only once the runner is set up, after this module was built
+        self._clip_loss.rank, self._clip_loss.world_size = get_dist_info()
+        return self.loss_weight * self._clip_loss(image_emb, text_emb, self.temperature())
+
     def forward(self, image_emb: Tensor, text_emb: Tensor) -> Tensor:
         """Loss of (B, D) image and text embeddings (normalised here)."""
-        image_emb = gather_with_grad(F.normalize(image_emb, dim=-1))
-        text_emb = gather_with_grad(F.normalize(text_emb, dim=-1))
-        logits = self.temperature() * image_emb @ text_emb.t()
-        return self.loss_weight * symmetric_info_nce(logits)
+        return self.contrast(F.normalize(image_emb, dim=-1), F.normalize(text_emb, dim=-1))

@@ -9,9 +9,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import OptSampleList, SampleList
 from torch import Tensor
 
-from ...prompts import get_templates
-from ...vocabularies import VocabularyLike, load_vocabulary
-from ..text_encoders.prompt_ensemble import prompt_ensemble, reduce_synonyms
+from ...vocabularies import VocabularyLike
 from .open_vocab_encoder_decoder import apply_background_rule
 
 
@@ -28,18 +26,20 @@ class ImageTextPretrainer(BaseSegmentor):
 
         loss(): image_encoder(global) + text_encoder(global) -> contrastive loss
         predict(): inference() -> whole/slide (mmseg's) -> encode_decode()
-                     -> zero_shot(model, crop) -> classify() -> class_embeddings()
+                     -> zero_shot(model, crop) -> text_encoder(features)   # class scores
                    -> postprocess_result() -> apply_background_rule() -> argmax
         _forward(): encode_decode()
 
-    Class embeddings are computed by the (trainable) text encoder with a prompt ensemble,
-    cached, and recomputed only after a training step or a weight load changed the tower.
+    ``text_encoder`` (the module) is an :class:`OpenCLIPTextClassifier` around the trainable
+    tower of the ``text_encoder`` config: captions go through its :meth:`encode`, class
+    prompts through its cached prompt ensemble, recomputed after a training step or a
+    weight load changed the tower.
 
     Args:
         image_encoder (dict): image tower, e.g. ``OpenCLIPVision(frozen=False)``.
         text_encoder (dict): text tower, e.g. ``OpenCLIPText``.
         loss (dict): contrastive loss holding the learnable temperature.
-        zero_shot (dict): zero-shot segmentation strategy. Defaults to ``MaskClipZeroShot``.
+        zero_shot (dict): zero-shot segmentation strategy. Defaults to ``MaskCLIPZeroShot``.
         vocabulary (str | list): classes of the validation dataset. Defaults to ``'voc21'``.
         templates (str | list[str]): prompt templates. Defaults to ``'single'``.
         synonym_fusion (str): ``'max'`` or ``'mean'``. Defaults to ``'max'``.
@@ -59,8 +59,8 @@ class ImageTextPretrainer(BaseSegmentor):
     def __init__(self,
                  image_encoder: dict,
                  text_encoder: dict,
-                 loss: dict = dict(type='ClipContrastiveLoss'),
-                 zero_shot: dict = dict(type='MaskClipZeroShot'),
+                 loss: dict = dict(type='CLIPContrastiveLoss'),
+                 zero_shot: dict = dict(type='MaskCLIPZeroShot'),
                  vocabulary: VocabularyLike = 'voc21',
                  templates: Union[str, Sequence[str]] = 'single',
                  synonym_fusion: Literal['max', 'mean'] = 'max',
@@ -71,34 +71,29 @@ class ImageTextPretrainer(BaseSegmentor):
                  init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.image_encoder = MODELS.build(image_encoder)
-        self.text_encoder = MODELS.build(text_encoder)
         self.loss_module = MODELS.build(loss)
+        self.text_encoder = MODELS.build(
+            dict(type='OpenCLIPTextClassifier', tower=text_encoder, vocabulary=vocabulary, templates=templates,
+                 synonym_fusion=synonym_fusion, **self.classifier_options()))
         self.zero_shot = MODELS.build(zero_shot)
-        self.templates = get_templates(templates)
-        self.synonym_fusion = synonym_fusion
         self.bg_threshold = bg_threshold
         self.bg_index = bg_index
         self.test_cfg = ConfigDict(test_cfg if test_cfg is not None else dict(mode='whole'))
         self.align_corners = False
-        self._class_cache = None
-        self.set_vocabulary(vocabulary)
+        self.num_classes = self.out_channels = self.text_encoder.num_classes
+
+    def classifier_options(self) -> dict:
+        """Extra :class:`OpenCLIPTextClassifier` arguments of a subclass (SimSeg's token pooling)."""
+        return {}
 
     # ----------------------------------------------------------- vocabulary
     def set_vocabulary(self, vocabulary: VocabularyLike) -> None:
-        self.vocabulary = load_vocabulary(vocabulary)
-        self.num_classes = self.out_channels = len(self.vocabulary)
-        self._invalidate()
-
-    def _invalidate(self) -> None:
-        self._class_cache = None
-
-    def _load_from_state_dict(self, *args, **kwargs):
-        self._invalidate()  # loaded weights make cached class embeddings stale
-        super()._load_from_state_dict(*args, **kwargs)
+        self.text_encoder.set_vocabulary(vocabulary)
+        self.num_classes = self.out_channels = self.text_encoder.num_classes
 
     @property
     def class_names(self) -> List[str]:
-        names = [n[0] for n in self.vocabulary]
+        names = list(self.text_encoder.class_names)
         if self.bg_threshold is not None:
             names.insert(self.bg_index, 'background')
         return names
@@ -106,35 +101,20 @@ class ImageTextPretrainer(BaseSegmentor):
     def logit_scale(self) -> Tensor:
         return self.loss_module.temperature()
 
-    @torch.no_grad()
-    def _encode_prompts(self, prompts: List[str]) -> Tensor:
-        return self.text_encoder(self.text_encoder.tokenize(prompts))['global']
-
-    def class_embeddings(self):
-        """(embeddings, owner) of the current vocabulary, cached until the text tower changes."""
-        if self._class_cache is None:
-            self._class_cache = prompt_ensemble(self._encode_prompts, self.vocabulary, self.templates,
-                                                self.synonym_fusion)
-        return self._class_cache
-
-    def classify(self, features: Tensor) -> Tensor:
-        """Cosine scores (B, K, ...) of features (B, D, ...) against every class."""
-        emb, owner = self.class_embeddings()
-        feats = F.normalize(features, dim=1)
-        scores = torch.einsum('bd...,kd->bk...', feats, emb.to(feats))
-        return reduce_synonyms(scores, owner, self.num_classes, dim=1)
-
     # ------------------------------------------------------------- training
     @staticmethod
     def text_tokens(data_samples: SampleList) -> Tensor:
         return torch.stack([s.text_tokens for s in data_samples])
 
+    def encode_captions(self, data_samples: SampleList, return_tokens: bool = False) -> Dict[str, Tensor]:
+        """The text tower's output for the batch's tokenised captions (training path)."""
+        tokens = self.text_tokens(data_samples).to(next(self.text_encoder.parameters()).device)
+        return self.text_encoder.encode(tokens, return_tokens)
+
     def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
         """CLIP contrastive loss of an image-caption batch."""
-        self._invalidate()  # the towers are about to change
         image = self.image_encoder.forward_features(inputs, ('global', ))['global']
-        text = self.text_encoder(self.text_tokens(data_samples).to(inputs.device))['global']
-        loss = self.loss_module(image, text)
+        loss = self.loss_module(image, self.encode_captions(data_samples)['global'])
         return {self.loss_module.loss_name: loss, 'logit_scale': self.logit_scale().detach()}
 
     # ------------------------------------------------------------ inference

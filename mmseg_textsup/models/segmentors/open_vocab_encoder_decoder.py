@@ -1,6 +1,7 @@
-from typing import Optional
+from typing import Callable, Optional
 
 import torch
+import torch.nn.functional as F
 from mmengine.config import ConfigDict
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.registry import MODELS
@@ -11,18 +12,35 @@ from torch import Tensor
 def apply_background_rule(logits: Tensor,
                           bg_threshold: Optional[float] = None,
                           bg_index: int = 0,
-                          vocabulary_has_background: bool = False) -> Tensor:
+                          vocabulary_has_background: bool = False,
+                          area_threshold: Optional[float] = None,
+                          fuse: Optional[Callable[[Tensor], Tensor]] = None) -> Tensor:
     """Turn class logits (B, K, H, W) into probabilities with a background rule.
 
-    - No threshold: the softmax over classes. A background class in the vocabulary (for
-      instance SCLIP's 26 stuff words fused by their max) competes like any other class.
+    - The softmax over the channels; ``fuse`` then maps them to classes (SCLIP: a class is
+      the max of its synonyms' probabilities, :meth:`OpenCLIPTextClassifier.fuse_probabilities`).
+    - No threshold: a background class in the vocabulary (for instance SCLIP's 26 stuff
+      words) competes like any other class.
     - ``bg_threshold`` with a foreground-only vocabulary: a background channel holding the
       threshold is inserted at ``bg_index``, so the argmax is background exactly where no
       class reaches the threshold.
     - ``bg_threshold`` with ``vocabulary_has_background``: where no class reaches the
       threshold, the background channel ``bg_index`` is set to 1 (SCLIP's rule).
+    - ``area_threshold`` (SCLIP, with ``vocabulary_has_background``): before the threshold,
+      every non-background class whose argmax area is at most this fraction of the image's
+      non-background area gets probability 0.
     """
     probs = logits.softmax(dim=1)
+    if fuse is not None:
+        probs = fuse(probs)
+    if area_threshold is not None:
+        if not vocabulary_has_background:
+            raise ValueError('area_threshold needs a vocabulary with its own background class')
+        area = F.one_hot(probs.argmax(dim=1), probs.shape[1]).sum(dim=(1, 2)).float()  # B, K
+        area[:, bg_index] = 0
+        keep = area > area_threshold * area.sum(dim=1, keepdim=True)
+        keep[:, bg_index] = True
+        probs = probs * keep[:, :, None, None]
     if bg_threshold is None:
         return probs
     if vocabulary_has_background:
@@ -61,6 +79,8 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
             Defaults to 0.
         vocabulary_has_background (bool): with ``bg_threshold``, the vocabulary already
             holds the background class at ``bg_index``. Defaults to False.
+        area_threshold (float, optional): SCLIP's small-region rule (see
+            :func:`apply_background_rule`). Defaults to None.
         **kwargs: :class:`EncoderDecoder` arguments (``backbone``, ``decode_head``,
             ``test_cfg``, ``data_preprocessor``, ...).
     """
@@ -69,8 +89,10 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
                  bg_threshold: Optional[float] = None,
                  bg_index: int = 0,
                  vocabulary_has_background: bool = False,
+                 area_threshold: Optional[float] = None,
                  **kwargs):
         super().__init__(**kwargs)
+        self.area_threshold = area_threshold
         self.test_cfg = ConfigDict(self.test_cfg or dict(mode='whole'))  # plain dicts work too
         self.bg_threshold = bg_threshold
         self.bg_index = bg_index
@@ -90,7 +112,10 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
         self.num_classes = self.decode_head.num_classes
         self.out_channels = self.decode_head.out_channels
 
+    def probabilities(self, seg_logits: Tensor) -> Tensor:
+        """Class probabilities (B, K, H, W) of logits, with this model's background rule."""
+        return apply_background_rule(seg_logits, self.bg_threshold, self.bg_index, self.vocabulary_has_background,
+                                     self.area_threshold, self.decode_head.text_encoder.fuse_probabilities)
+
     def postprocess_result(self, seg_logits: Tensor, data_samples: OptSampleList = None) -> SampleList:
-        scores = apply_background_rule(seg_logits, self.bg_threshold, self.bg_index,
-                                       self.vocabulary_has_background)
-        return super().postprocess_result(scores, data_samples)
+        return super().postprocess_result(self.probabilities(seg_logits), data_samples)

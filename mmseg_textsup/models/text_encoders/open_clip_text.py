@@ -11,7 +11,7 @@ from ..clip.loading import build_towers, load_tower_weights, uses_quick_gelu
 
 @MODELS.register_module()
 class OpenCLIPText(BaseModule):
-    """A trainable open_clip text tower for image-text pre-training.
+    """An open_clip text tower with its tokenizer: trainable (image-text pre-training) or frozen.
 
     ``forward(tokens)`` returns ``{'global': (B, D)}`` (the usual CLIP text embedding) and,
     with ``return_tokens=True``, ``'tokens'``: every token projected into the joint space
@@ -22,7 +22,7 @@ class OpenCLIPText(BaseModule):
         pretrained (str, optional): open_clip tag or local checkpoint, loaded in
             :meth:`init_weights`. Defaults to None.
         quick_gelu (bool, optional): force QuickGELU. Defaults to None (auto).
-        frozen (bool): freeze the tower. Defaults to False.
+        frozen (bool): freeze the tower (no gradients, always in eval mode). Defaults to False.
         init_cfg (dict, optional): MMEngine init config. Defaults to None.
     """
 
@@ -35,6 +35,7 @@ class OpenCLIPText(BaseModule):
         super().__init__(init_cfg=init_cfg)
         self.model_name = model_name
         self.pretrained = pretrained
+        self.quick_gelu_setting = quick_gelu
         self.quick_gelu = uses_quick_gelu(model_name, pretrained, quick_gelu)
         _, self.text = build_towers(model_name, vision=False, text=True, quick_gelu=self.quick_gelu)
         self.tokenizer = open_clip.get_tokenizer(model_name)
@@ -52,8 +53,14 @@ class OpenCLIPText(BaseModule):
 
     def init_weights(self):
         if self.pretrained is not None:
-            load_tower_weights(self.text, self.model_name, self.pretrained, 'text', self.quick_gelu)
+            load_tower_weights(self.text, self.model_name, self.pretrained, 'text', self.quick_gelu_setting)
         super().init_weights()
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        if self.frozen:
+            self.text.eval()
+        return self
 
     def tokenize(self, texts) -> Tensor:
         device = next(self.text.parameters()).device

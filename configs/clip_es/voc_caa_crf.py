@@ -1,3 +1,0 @@
-# CLIP-ES initial CAMs + CAA + dense CRF on VOC 2012 train (paper Tables 1 / 2: 75.0).
-_base_ = ['./voc_cams.py']
-model = dict(caa=True, crf=True)

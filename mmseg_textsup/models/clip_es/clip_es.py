@@ -1,0 +1,257 @@
+import math
+import multiprocessing as mp
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import List, Optional, Sequence, Union
+
+import torch
+import torch.nn.functional as F
+from mmengine.structures import PixelData
+from mmseg.models.segmentors.base import BaseSegmentor
+from mmseg.registry import MODELS
+from mmseg.utils import OptSampleList, SampleList
+from torch import Tensor
+
+from ...utils.dense_crf import dense_crf
+from ...utils.image import to_uint8_rgb
+from ...vocabularies import load_vocabulary
+from .cam import caa_affinity, caa_refine, cam_confidence, normalise_cams, softmax_gradcam
+
+
+def _call(fn, *args, **kwargs) -> Future:
+    """Run ``fn`` now; its result as a completed future (the serial twin of ``pool.submit``)."""
+    future = Future()
+    future.set_result(fn(*args, **kwargs))
+    return future
+
+
+CLIP_ES_CRF = dict(iterations=10, gaussian_sxy=1, gaussian_compat=3, bilateral_sxy=67, bilateral_srgb=3,
+                   bilateral_compat=4)
+
+
+@MODELS.register_module()
+class CLIPES(BaseSegmentor):
+    """CLIP-ES pseudo masks: Softmax-GradCAM, class-aware attention-based affinity, dense CRF.
+
+    Paper: CLIP is Also an Efficient Segmenter, https://arxiv.org/abs/2302.09506. Weakly
+    supervised and training-free: every image is segmented into the classes of its
+    image-level labels (``data_sample.metainfo['image_labels']``, see
+    :class:`LoadImageLevelLabels`) and background. ``predict()`` returns the label map
+    (``pred_sem_seg``) and its confidence (``confidence``, eq. 8), so ``tools/test.py`` both
+    measures pseudo-mask mIoU and (with ``PseudoLabelWriter``) writes them.
+
+    Call graph::
+
+        predict(): segment_batch(): per image cam_scores() -> _cam_forward() (one pass: last-L attention maps, the last
+                     block's ln_1 output, mean patch token -> image embedding)
+                   -> softmax over [present classes + background words] (text classifier)
+                   -> softmax_gradcam() (gradients enabled inside the no-grad test loop)
+                   -> [caa_affinity() + caa_refine()] -> upsample
+                   -> [dense_crf()] (main process, or handed to crf_workers while the next CAMs run)
+                 then labels = argmax (waits for the CRFs)
+        loss(): raises (training-free)
+
+    Args:
+        backbone (dict): a frozen CLIP ViT (:class:`OpenCLIPVision`).
+        text_encoder (dict): :class:`OpenCLIPTextClassifier` of the same CLIP; its
+            ``vocabulary`` holds the foreground classes in label order (synonyms fused in one
+            sentence, e.g. ``'person with clothes, people, human'``), ``templates='clip_es'``.
+        background_words (str | list, optional): the class-related background set
+            (``'bg_clip_es_voc25'``, ``'bg_clip_es_coco23'``). Defaults to None.
+        bg_index (int, optional): label of the background (0: class k of the vocabulary is
+            label k + 1). None: no background label (every pixel takes a present class).
+            Defaults to 0.
+        logit_scale (float): CLIP's temperature. Defaults to 100.
+        caa (bool): refine CAMs with CAA. Defaults to True.
+        caa_blocks (int): last blocks whose attention is averaged. Defaults to 8.
+        caa_threshold (float): lambda, CAM threshold of the box masks (VOC 0.4, COCO 0.7).
+            Defaults to 0.4.
+        caa_power (int): t, power of the affinity. Defaults to 2.
+        sinkhorn_iterations (int): Defaults to 3.
+        caa_mask_on (str): ``'output'`` (paper, eq. 7) or ``'source'`` (official code).
+            Defaults to ``'output'``.
+        crf (bool): dense CRF on [background, CAMs]. Defaults to True.
+        crf_cfg (dict, optional): :func:`dense_crf` arguments; defaults to CLIP-ES's.
+        crf_workers (int): processes (started once, on first use) that run the CRFs of a
+            batch in parallel, each started as soon as its image's CAMs are ready, so they
+            overlap the CAMs of the rest of the batch; 0 runs them in the main process, one
+            after another. Useful with ``test_dataloader.batch_size`` several times
+            ``crf_workers`` and free CPU cores (the CRF is CPU-only, the CAMs can be on the
+            GPU). Results are identical. Defaults to 0.
+        data_preprocessor (dict, optional): ``SegDataPreProcessor`` config (CLIP mean/std).
+        init_cfg (dict, optional): MMEngine init config.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 text_encoder: dict,
+                 background_words: Optional[Union[str, Sequence[str]]] = None,
+                 bg_index: Optional[int] = 0,
+                 logit_scale: float = 100.0,
+                 caa: bool = True,
+                 caa_blocks: int = 8,
+                 caa_threshold: float = 0.4,
+                 caa_power: int = 2,
+                 sinkhorn_iterations: int = 3,
+                 caa_mask_on: str = 'output',
+                 crf: bool = True,
+                 crf_cfg: Optional[dict] = None,
+                 crf_workers: int = 0,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if bg_index not in (0, None):
+            raise ValueError(f'bg_index must be 0 or None, got {bg_index}')
+        self.backbone = MODELS.build(backbone)
+        if not self.backbone.is_vit:
+            raise ValueError('CLIP-ES needs a ViT image tower (attention maps and tokens)')
+        classes = load_vocabulary(text_encoder['vocabulary'])
+        background = load_vocabulary(background_words) if background_words else []
+        self.num_foreground = len(classes)
+        self.text_encoder = MODELS.build(dict(text_encoder, vocabulary=classes + background))
+        self.bg_index = bg_index
+        self.num_classes = self.num_foreground + (bg_index is not None)
+        self.logit_scale = logit_scale
+        self.caa, self.caa_blocks, self.caa_threshold, self.caa_power = caa, caa_blocks, caa_threshold, caa_power
+        self.sinkhorn_iterations = sinkhorn_iterations
+        self.caa_mask_on = caa_mask_on
+        self.crf = crf
+        self.crf_cfg = dict(CLIP_ES_CRF, **(crf_cfg or {}))
+        self.crf_workers = crf_workers
+        self._crf_pool = None
+
+    # --------------------------------------------------------------- labels
+    def _to_vocabulary(self, labels) -> List[int]:
+        """Dataset labels of the present classes -> rows of the foreground vocabulary."""
+        offset = 1 if self.bg_index == 0 else 0
+        rows = sorted({int(c) - offset for c in labels if self.bg_index is None or int(c) != self.bg_index})
+        bad = [r + offset for r in rows if not 0 <= r < self.num_foreground]
+        if bad:
+            raise ValueError(f'image-level labels {bad} are outside the {self.num_classes} classes of the model')
+        return rows
+
+    # ----------------------------------------------------------------- CAMs
+    def _cam_forward(self, image: Tensor):
+        """One pass: (image embedding (1, D), GradCAM target (N+1, W), attention maps (L, N+1, N+1), grid)."""
+        vision = self.backbone
+        n = vision.num_blocks
+        tokens, grid = vision.embed(image)
+        tokens, attns, _ = vision.run_blocks(tokens, 0, n - 1, range(n - self.caa_blocks, n - 1) if self.caa else ())
+        tokens = tokens[0].detach().requires_grad_()  # gradients flow through the last block only
+        target = vision.blocks[-1].ln_1(tokens)  # the GradCAM layer: the last block's input norm
+        x, last_attn = vision.forward_block(-1, tokens[None], need_attn=True, normed=target[None])
+        embedding = vision.head(x[:, 1:].mean(dim=1))  # mean of the patch tokens, not the class token
+        attns = torch.stack([attns[i][0] for i in sorted(attns)] + [last_attn[0]])
+        return embedding, target, attns, grid
+
+    def text_set_probs(self, embedding: Tensor, present: List[int]) -> Tensor:
+        """Softmax over [present classes + background words] of an image embedding (1, D)."""
+        scores = self.text_encoder(embedding)[0]  # cosine per class (synonyms fused)
+        text_set = present + list(range(self.num_foreground, scores.shape[0]))
+        return (self.logit_scale * scores[text_set]).softmax(dim=0)
+
+    def set_prompt(self, template: str) -> None:
+        """Use one prompt template (e.g. to rank prompts by sharpness); embeddings are recomputed."""
+        self.text_encoder.templates = [template]
+        self.text_encoder.invalidate()
+
+    def image_cams(self, image: Tensor, present: List[int]) -> Tensor:
+        """Normalised (and CAA-refined) CAMs (P, gh, gw) of one image (1, 3, H, W)."""
+        with torch.enable_grad():
+            embedding, target, attns, (gh, gw) = self._cam_forward(image)
+            probs = self.text_set_probs(embedding, present)
+            cams = softmax_gradcam(target, probs, range(len(present)))[:, 1:]  # drop the class token
+        cams = normalise_cams(cams.reshape(-1, gh, gw))
+        if self.caa and len(present):
+            affinity = caa_affinity(attns.detach(), self.sinkhorn_iterations, self.caa_power)
+            cams = caa_refine(cams, affinity, self.caa_threshold, self.caa_mask_on)
+        return cams
+
+    def _on_patch_grid(self, image: Tensor) -> Tensor:
+        """(3, H, W) -> (1, 3, H', W'): the image at its own size rounded up to the patch grid."""
+        H, W = image.shape[1:]
+        patch = self.backbone.patch_size
+        size = (math.ceil(H / patch) * patch, math.ceil(W / patch) * patch)
+        if size == (H, W):
+            return image[None]
+        return F.interpolate(image[None], size=size, mode='bilinear', align_corners=False)
+
+    @torch.no_grad()
+    def present_class_scores(self, image: Tensor, image_labels) -> Tensor:
+        """Softmax scores of the present classes of one image (3, H, W) (sharpness, eq. 5)."""
+        present = self._to_vocabulary(image_labels)
+        embedding = self._cam_forward(self._on_patch_grid(image))[0]
+        return self.text_set_probs(embedding, present)[:len(present)]
+
+    def cam_scores(self, image: Tensor, image_labels) -> tuple:
+        """Everything before the CRF for one unpadded image (3, H, W): (scores (K', H, W) of the
+        image's labels ``names`` (K',), CAMs of the present classes)."""
+        present = self._to_vocabulary(image_labels)
+        H, W = image.shape[1:]
+        cams = self.image_cams(self._on_patch_grid(image), present)
+        cams = F.interpolate(cams[None], size=(H, W), mode='bilinear', align_corners=False)[0].clamp(0, 1)
+        names = torch.tensor([r + (self.bg_index == 0) for r in present], dtype=torch.long, device=image.device)
+        if self.bg_index is not None:
+            scores = torch.cat([1 - cams.amax(dim=0, keepdim=True) if len(cams) else cams.new_ones(1, H, W), cams])
+            names = torch.cat([names.new_tensor([self.bg_index]), names])
+        else:
+            scores = cams if len(cams) else cams.new_ones(1, H, W)
+            names = names if len(cams) else names.new_zeros(1)
+        return scores, names, cams
+
+    def segment_batch(self, images: List[Tensor], rgbs: list, labels: list) -> List[tuple]:
+        """(labels (H, W), confidence (H, W)) of every unpadded image (3, H, W). With
+        ``crf_workers``, each image's CRF is handed to the processes as soon as its CAMs are
+        ready, so the CRFs of earlier images run while the CAMs of later ones are computed."""
+        if self.crf_workers and self._crf_pool is None:
+            self._crf_pool = ProcessPoolExecutor(self.crf_workers, mp_context=mp.get_context('spawn'))
+        run = self._crf_pool.submit if self._crf_pool is not None else _call
+        staged = []
+        for image, rgb, image_labels in zip(images, rgbs, labels):
+            scores, names, cams = self.cam_scores(image, image_labels)
+            crf = None
+            if self.crf and len(scores) > 1:
+                probs = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).float().cpu().numpy()
+                crf = run(dense_crf, rgb, probs, **self.crf_cfg)
+            staged.append((scores, names, cams, crf))
+        results = []
+        for scores, names, cams, crf in staged:
+            if crf is not None:
+                scores = torch.from_numpy(crf.result()).to(scores.device)
+            results.append((names[scores.argmax(dim=0)], cam_confidence(cams)))
+        return results
+
+    # ------------------------------------------------------------- segmentor API
+    def predict(self, inputs: Tensor, data_samples: OptSampleList = None) -> SampleList:
+        if data_samples is None:
+            raise ValueError('CLIP-ES needs image-level labels: data samples with metainfo["image_labels"]')
+        rgbs = to_uint8_rgb(inputs, self.data_preprocessor)
+        shapes = []
+        for sample in data_samples:
+            if 'image_labels' not in sample.metainfo:
+                raise KeyError("data sample without 'image_labels': add LoadImageLevelLabels to the pipeline and "
+                               "'image_labels' to PackSegInputs meta_keys")
+            shapes.append(sample.metainfo.get('img_shape', inputs.shape[2:]))
+        results = self.segment_batch([inputs[b, :, :h, :w] for b, (h, w) in enumerate(shapes)],
+                                     [rgbs[b, :h, :w] for b, (h, w) in enumerate(shapes)],
+                                     [s.image_labels for s in data_samples])
+        for sample, (h, w), (labels, confidence) in zip(data_samples, shapes, results):
+            ori = tuple(sample.metainfo.get('ori_shape', (h, w)))
+            if ori != (h, w):
+                labels = F.interpolate(labels[None, None].float(), size=ori, mode='nearest')[0, 0].long()
+                confidence = F.interpolate(confidence[None, None], size=ori, mode='bilinear')[0, 0]
+            sample.set_data(dict(pred_sem_seg=PixelData(data=labels[None]),
+                                 confidence=PixelData(data=confidence[None])))
+        return data_samples
+
+    def loss(self, inputs: Tensor, data_samples: SampleList):
+        raise NotImplementedError('CLIP-ES generates pseudo masks without training: use tools/test.py; the '
+                                  'segmentation network is then trained on them (configs/clip_es/*_deeplabv2*.py)')
+
+    def _forward(self, inputs: Tensor, data_samples: OptSampleList = None):
+        return self.predict(inputs, data_samples)
+
+    def extract_feat(self, inputs: Tensor):
+        return self.backbone(inputs)
+
+    def encode_decode(self, inputs: Tensor, batch_img_metas: List[dict]):
+        raise NotImplementedError('CLIP-ES segments one image at a time from its image-level labels: use predict()')

@@ -1,0 +1,68 @@
+from typing import Dict, Optional
+
+import torch
+from mmseg.registry import MODELS
+from mmseg.utils import SampleList
+from torch import Tensor
+
+from ..segmentors.image_text_pretrainer import ImageTextPretrainer
+
+
+@MODELS.register_module()
+class SegCLIPPretrainer(ImageTextPretrainer):
+    """SegCLIP: CLIP with a semantic group module, pre-trained with contrastive, MAE
+    reconstruction and superpixel KL losses (https://arxiv.org/abs/2211.14813).
+
+    Call graph::
+
+        loss(): image_encoder.forward_features('global', 'probs')   # SegCLIPVision
+                  -> CLIPContrastiveLoss(max-pooled regions, text EOT feature)
+                  -> SuperpixelKLLoss(probs, data_samples[i].superpixels)
+                reconstruction(image_encoder, inputs)               # second pass, 25 % visible
+                  -> image_encoder.group_patches(keep) -> restore -> extra layers -> MAE decoder
+        predict(): as ImageTextPretrainer, with SegCLIPZeroShot
+                   -> forward_features('regions', 'assignment') -> M (regions . classes)
+
+    Leaving out a loss (``reconstruction=None`` / ``superpixel_kl=None``) gives the paper's
+    ablation rows (Table 1).
+
+    Args:
+        image_encoder (dict): a :class:`SegCLIPVision`.
+        reconstruction (dict, optional): :class:`SegCLIPReconstructionLoss`; its ``width``
+            and ``patch_size`` come from the image encoder. None: not used.
+        superpixel_kl (dict, optional): :class:`SuperpixelKLLoss`; needs ``superpixels`` in
+            the data samples (the ``Superpixels`` transform). None: not used.
+        zero_shot (dict): defaults to :class:`SegCLIPZeroShot`.
+        **kwargs: :class:`ImageTextPretrainer` arguments.
+    """
+
+    def __init__(self,
+                 image_encoder: dict,
+                 reconstruction: Optional[dict] = dict(type='SegCLIPReconstructionLoss'),
+                 superpixel_kl: Optional[dict] = dict(type='SuperpixelKLLoss'),
+                 zero_shot: dict = dict(type='SegCLIPZeroShot'),
+                 **kwargs):
+        super().__init__(image_encoder=image_encoder, zero_shot=zero_shot, **kwargs)
+        self.reconstruction = None
+        if reconstruction is not None:
+            self.reconstruction = MODELS.build(
+                reconstruction,
+                default_args=dict(width=self.image_encoder.width, patch_size=self.image_encoder.patch_size))
+        self.superpixel_kl = MODELS.build(superpixel_kl) if superpixel_kl is not None else None
+
+    def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
+        outputs = ('global', 'probs') if self.superpixel_kl is not None else ('global', )
+        image = self.image_encoder.forward_features(inputs, outputs)
+        text = self.encode_captions(data_samples)['global']
+        losses = {self.loss_module.loss_name: self.loss_module(image['global'], text)}
+        if self.superpixel_kl is not None:
+            if not all('superpixels' in s for s in data_samples):
+                raise KeyError('superpixel_kl needs data_samples[i].superpixels: add the Superpixels transform '
+                               'to the training pipeline (or set superpixel_kl=None).')
+            superpixels = torch.stack([s.superpixels for s in data_samples])
+            grid = (inputs.shape[2] // self.image_encoder.patch_size, inputs.shape[3] // self.image_encoder.patch_size)
+            losses[self.superpixel_kl.loss_name] = self.superpixel_kl(image['probs'], superpixels, grid)
+        if self.reconstruction is not None:
+            losses[self.reconstruction.loss_name] = self.reconstruction(self.image_encoder, inputs)
+        losses['logit_scale'] = self.logit_scale().detach()
+        return losses

@@ -1,0 +1,109 @@
+from typing import Dict, Optional, Sequence
+
+import torch
+from mmseg.registry import MODELS
+from torch import Tensor
+
+from ..backbones.open_clip_vision import OpenCLIPVision
+from .semantic_group import SemanticGroup
+
+SEGCLIP_OUTPUTS = ('global', 'dense', 'regions', 'assignment', 'probs', 'logits')
+
+
+@MODELS.register_module()
+class SegCLIPVision(OpenCLIPVision):
+    """SegCLIP's image encoder: an open_clip ViT with the semantic group module plugged in
+    after block ``group_after`` (https://arxiv.org/abs/2211.14813, sec. 2.2).
+
+    Stage 1 runs the first ``group_after`` CLIP blocks on the class and patch tokens; stage 2
+    (:class:`SemanticGroup`) gathers the patch tokens into L region tokens with a hard
+    assignment (the class token is dropped there); stage 3 runs the remaining CLIP blocks on
+    the region tokens, followed by CLIP's ``ln_post`` and projection per region. The image
+    embedding is the max-pool of the projected regions. CLIP weights (``pretrained``) fill
+    the ViT; the group module is randomly initialised.
+
+    ``forward_features`` returns any of ``SEGCLIP_OUTPUTS``: ``global`` (B, D), ``regions``
+    (B, L, D), ``assignment`` M (B, N, L, one-hot rows), ``logits`` / ``probs`` (B, N, L, the
+    soft region distribution of every patch), ``dense`` (B, D, h, w) = M @ regions.
+
+    Args:
+        model_name (str): open_clip ViT architecture, e.g. ``'ViT-B-16'``.
+        pretrained (str, optional): open_clip tag or local checkpoint. Defaults to None.
+        group_after (int): number of CLIP blocks before the group module. Defaults to 10.
+        num_centers (int): learnable centers L. Defaults to 8.
+        num_cross_layers (int): cross-attention layers of the group module. Defaults to 2.
+        gumbel_tau (float): Gumbel-softmax temperature. Defaults to 0.9.
+        scaled_logits (bool): divide the assignment logits by sqrt(width) (not the paper's
+            eq. 2; see :class:`SemanticGroup`). Defaults to False.
+        quick_gelu (bool, optional): see :class:`OpenCLIPVision`.
+        init_cfg (dict, optional): MMEngine init config.
+    """
+
+    def __init__(self,
+                 model_name: str,
+                 pretrained: Optional[str] = None,
+                 group_after: int = 10,
+                 num_centers: int = 8,
+                 num_cross_layers: int = 2,
+                 gumbel_tau: float = 0.9,
+                 scaled_logits: bool = False,
+                 quick_gelu: Optional[bool] = None,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(model_name, pretrained, quick_gelu, outputs=('global', ), dense_mode='qk', frozen=False,
+                         init_cfg=init_cfg)
+        if not self.is_vit:
+            raise ValueError(f'SegCLIP needs a ViT tower; {model_name} is not one.')
+        if not 0 < group_after < self.num_blocks:
+            raise ValueError(f'group_after must be in [1, {self.num_blocks - 1}] for {model_name}, got {group_after}')
+        self.group_after = group_after
+        self.group = SemanticGroup(self.width, self.blocks[0].attn.num_heads, num_centers, num_cross_layers, gumbel_tau,
+                                   scaled_logits=scaled_logits)
+
+    @property
+    def width(self) -> int:
+        return self.visual.transformer.width
+
+    def group_patches(self, x: Tensor, keep: Optional[Tensor] = None) -> Dict[str, Tensor]:
+        """Stages 1 and 2: the semantic group module's output for images (B, 3, H, W).
+
+        Args:
+            x (Tensor): normalised images.
+            keep (Tensor, optional): indices (B, n) of the patches to keep (MAE's visible
+                patches); the others never enter the encoder. Defaults to all patches.
+
+        Returns:
+            dict: :class:`SemanticGroup` outputs plus ``grid`` (h, w) of the full image.
+        """
+        tokens, grid = self.embed(x)
+        if keep is not None:
+            patches = tokens[:, 1:].gather(1, keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
+            tokens = torch.cat([tokens[:, :1], patches], dim=1)
+        tokens = self.run_blocks(tokens, 0, self.group_after)[0]
+        out = self.group(tokens[:, 1:])
+        out['grid'] = grid
+        return out
+
+    def forward_features(self,
+                         x: Tensor,
+                         outputs: Sequence[str] = ('global', ),
+                         attn_blocks: Sequence[int] = (),
+                         token_blocks: Sequence[int] = (),
+                         dense_mode: Optional[str] = None) -> Dict[str, Tensor]:
+        """All three stages in one pass; returns the requested ``SEGCLIP_OUTPUTS``."""
+        unknown = set(outputs) - set(SEGCLIP_OUTPUTS)
+        if unknown or attn_blocks or token_blocks:
+            raise ValueError(f'SegCLIPVision returns only {SEGCLIP_OUTPUTS}; asked for {sorted(unknown)}'
+                             f'{" and attention / token blocks" if attn_blocks or token_blocks else ""}.')
+        group = self.group_patches(x)
+        regions = group['regions']
+        regions = self.head(self.run_blocks(regions, self.group_after)[0])  # B, L, D
+        result = {k: group[k] for k in ('assignment', 'probs', 'logits') if k in outputs}
+        if 'regions' in outputs:
+            result['regions'] = regions
+        if 'global' in outputs:
+            result['global'] = regions.amax(dim=1)
+        if 'dense' in outputs:
+            gh, gw = group['grid']
+            dense = group['assignment'] @ regions  # B, N, D
+            result['dense'] = dense.transpose(1, 2).reshape(x.shape[0], -1, gh, gw)
+        return result

@@ -1,0 +1,116 @@
+"""Write every config folder's ``metafile.yaml`` (mmseg's model-index format) from the configs.
+
+    python tools/update_metafiles.py           # rewrite the Models lists
+    python tools/update_metafiles.py --check   # exit 1 if a metafile disagrees with its configs
+
+Each config becomes one model entry whose ``Metadata`` is read from the config itself (the
+recipe: processes x images per process, iterations, crop, backbone, inference mode), so the
+metafile cannot drift from the code. ``Collections`` and each entry's ``Results`` / ``Notes``
+(the toy-world numbers measured here) are kept as they are.
+"""
+import argparse
+import glob
+import os.path as osp
+import sys
+
+import yaml
+from mmengine.config import Config
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def _find(pipeline, kind):
+    return next((t for t in pipeline or [] if t.get('type') == kind), None)
+
+
+def _backbone(model) -> str:
+    for key in ('backbone', 'image_encoder'):
+        part = model.get(key)
+        if part:
+            inner = part.get('backbone', part)  # S-Seg's MaskFormer wraps a backbone
+            name = inner.get('model_name') or inner.get('depth') or inner.get('embed_dims')
+            return f"{inner['type']} ({name})" if name else inner['type']
+    if 'pseudo_masks' in model:
+        return _backbone(model.pseudo_masks)
+    return 'none'
+
+
+def recipe(cfg) -> dict:
+    """The Metadata of one config: what it trains or evaluates, and how."""
+    model = cfg.model
+    meta = {'Architecture': [model['type']], 'backbone': _backbone(model)}
+    head = model.get('decode_head') or model.get('zero_shot')
+    if head:
+        meta['Architecture'].append(head['type'])
+    trains = cfg.get('train_dataloader') is not None and cfg.get('pseudo_label_dir') is None
+    if trains:
+        per_process = cfg.train_dataloader.batch_size
+        total = (cfg.get('auto_scale_lr') or {}).get('base_batch_size', per_process)
+        meta['Batch Size'] = total
+        meta['processes x batch'] = f'{total // per_process}x{per_process}'
+        meta['lr schd'] = cfg.train_cfg.max_iters
+        crop = _find(cfg.train_dataloader.dataset.get('pipeline'), 'RandomCrop')
+        if crop:
+            meta['crop size'] = list(crop['crop_size'])
+    else:
+        meta['lr schd'] = 'pseudo labels' if cfg.get('pseudo_label_dir') else 'evaluation only'
+    test = cfg.get('test_dataloader')
+    if test is not None:
+        resize = _find(test.dataset.get('pipeline'), 'Resize')
+        if resize:
+            meta['test scale'] = list(resize['scale'])
+    test_cfg = model.get('test_cfg') or {}
+    if test_cfg.get('mode') == 'slide':
+        meta['inference'] = f"slide {list(test_cfg['crop_size'])} stride {list(test_cfg['stride'])}"
+    else:
+        meta['inference'] = 'whole'
+    return meta
+
+
+def updated_metafile(folder: str) -> dict:
+    path = osp.join(folder, 'metafile.yaml')
+    with open(path) as f:
+        meta = yaml.safe_load(f)
+    collection = meta['Collections'][0]['Name']
+    old = {m['Config']: m for m in meta['Models']}
+    models = []
+    for config in sorted(glob.glob(osp.join(folder, '*.py'))):
+        rel = osp.relpath(config, ROOT)
+        entry = {'Name': f'{osp.basename(folder)}_{osp.splitext(osp.basename(config))[0]}',
+                 'In Collection': collection, 'Config': rel, 'Metadata': recipe(Config.fromfile(config))}
+        for key in ('Results', 'Notes'):
+            if key in old.get(rel, {}):
+                entry[key] = old[rel][key]
+        models.append(entry)
+    return dict(meta, Models=models)
+
+
+def header(path: str) -> str:
+    with open(path) as f:
+        return ''.join(line for line in f if line.startswith('#'))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--check', action='store_true', help='only compare; exit 1 on a difference')
+    args = parser.parse_args()
+    stale = []
+    for path in sorted(glob.glob(osp.join(ROOT, 'configs', '*', 'metafile.yaml'))):
+        folder = osp.dirname(path)
+        new = updated_metafile(folder)
+        with open(path) as f:
+            if yaml.safe_load(f) == new:
+                continue
+        stale.append(osp.relpath(path, ROOT))
+        if not args.check:
+            body = yaml.safe_dump(new, sort_keys=False, width=120, allow_unicode=True, default_flow_style=None)
+            text = header(path) + body
+            with open(path, 'w') as f:
+                f.write(text)
+    if stale:
+        print(('stale: ' if args.check else 'updated: ') + ', '.join(stale))
+    sys.exit(1 if stale and args.check else 0)
+
+
+if __name__ == '__main__':
+    main()
