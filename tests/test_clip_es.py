@@ -6,24 +6,28 @@ import torch
 from helpers import TINY
 from mmseg.registry import MODELS, TRANSFORMS
 from mmseg.structures import SegDataSample
+from PIL import Image
 
 from mmseg_textsup.models.clip_es import box_mask, caa_affinity, caa_refine, cam_confidence, sinkhorn, softmax_gradcam
+from mmseg_textsup.models.clip_es.clip_es import official_crf_image
+from mmseg_textsup.utils.dense_crf import dense_crf
 
 
 def test_softmax_gradcam_matches_the_hand_derivation_of_eq4():
-    """Logits y_k = w_k . mean_n(A_n): d s_c / d A_n = (1/N) [s_c (1 - s_c) w_c - sum_{c' != c} s_c s_c' w_c']."""
+    """Logits y_k = w_k . mean_n(A_n) over the N patch tokens: d s_c / d A_n =
+    (1/N) [s_c (1 - s_c) w_c - sum_{c' != c} s_c s_c' w_c']; the class token (row 0) is left out
+    of the channel weights and the map, as in the official GradCAM."""
     g = torch.Generator().manual_seed(0)
-    A = torch.rand(5, 3, generator=g).requires_grad_()
+    A = torch.rand(6, 3, generator=g).requires_grad_()
     w = torch.randn(2, 3, generator=g)
-    probs = (A.mean(dim=0) @ w.t()).softmax(dim=0)
+    probs = (A[1:].mean(dim=0) @ w.t() + A[0] @ w.t()).softmax(dim=0)  # the class token also feeds the score
     cams = softmax_gradcam(A, probs, [0, 1])
+    assert cams.shape == (2, 5)
     s = probs.detach()
     for c in range(2):
         other = 1 - c
         weights = (s[c] * (1 - s[c]) * w[c] - s[c] * s[other] * w[other]) / 5
-        torch.testing.assert_close(cams[c], torch.relu(A.detach() @ weights))
-    # with two classes the competitor pushes the other way: the maps are complementary in sign
-    assert torch.allclose(torch.relu(-(A.detach() @ ((s[0] * (1 - s[0]) * (w[0] - w[1])) / 5))), cams[1], atol=1e-6)
+        torch.testing.assert_close(cams[c], torch.relu(A.detach()[1:] @ weights))
 
 
 def test_sinkhorn_is_doubly_stochastic_and_the_affinity_symmetric():
@@ -39,26 +43,40 @@ def test_sinkhorn_is_doubly_stochastic_and_the_affinity_symmetric():
     torch.testing.assert_close(a2, a @ a)
 
 
-def test_box_mask_covers_the_bounding_boxes_of_planted_blobs():
+def test_box_masks_are_the_official_contour_boxes():
+    """8-connected regions above int(lambda * max) of the uint8 map; right / bottom ends clipped
+    to w - 1 / h - 1 (the last column and row never inside a box)."""
     cam = np.zeros((10, 12), np.float32)
-    cam[2, 3] = cam[3, 4] = cam[4, 3] = 0.9  # an L-ish blob: box rows 2-4, cols 3-4 (8-connectivity off)
-    cam[3, 3] = 0.5
-    cam[7:9, 9:11] = 0.8
+    cam[2, 3] = cam[3, 4] = cam[4, 3] = 0.9
+    cam[3, 3] = 0.5  # 127 > int(0.4 * 229) = 91: part of the blob
+    cam[0, 8] = cam[1, 9] = 0.8  # touching at a corner only: one 8-connected region, one box
+    cam[8:10, 10:12] = 0.7  # in the last rows and columns: its box loses them
+    cam[6, 0] = 0.36  # 91 = int(0.4 * 229) is not above the threshold
     mask = box_mask(cam, 0.4)
     expected = np.zeros_like(mask)
     expected[2:5, 3:5] = 1
-    expected[7:9, 9:11] = 1
+    expected[0:2, 8:10] = 1
+    expected[8:9, 10:11] = 1
     np.testing.assert_array_equal(mask, expected)
+    assert not box_mask(np.zeros((4, 4), np.float32), 0.4).any()
 
 
-def test_caa_refinement_masks_the_output_with_the_boxes():
-    cams = torch.zeros(1, 4, 4)
+def test_caa_refinement_masks_the_affinity_columns_with_the_boxes():
+    """refined = normalise((A * B_c) vec(M_c)): only CAM inside the boxes is spread, everywhere."""
+    g = torch.Generator().manual_seed(0)
+    cams = torch.rand(1, 4, 4, generator=g) * 0.3  # below lambda * max: outside every box
     cams[0, 1:3, 1:3] = 1.0
-    affinity = torch.full((16, 16), 1 / 16)  # spreads every pixel everywhere
+    a = torch.rand(16, 16, generator=g)
+    affinity = (a + a.t()) / 2
     refined = caa_refine(cams, affinity, threshold=0.4)
-    assert (refined[0, 1:3, 1:3] == 1).all() and refined.sum() == 4  # nothing leaks out of the box
-    spread = caa_refine(cams, affinity, threshold=0.4, mask_on='source')
-    assert spread.unique().numel() == 1  # the official variant masks the sources: the spread is uniform
+    box = torch.zeros(16)
+    box[[5, 6, 9, 10]] = 1
+    expected = affinity @ (cams[0].flatten() * box)
+    expected = (expected - expected.min()) / (1e-7 + (expected - expected.min()).max())
+    torch.testing.assert_close(refined[0].flatten(), expected)
+    assert (refined[0] > 0).sum() > 4  # the refinement reaches pixels outside the box
+    cams[0, 0, 0] = 0.35  # a change outside the boxes does not reach the result
+    torch.testing.assert_close(caa_refine(cams, affinity, threshold=0.4), refined)
 
 
 def test_confidence_is_eq8():
@@ -120,10 +138,53 @@ def test_clip_es_labels_only_present_classes_and_background(caa, crf):
     labels = out.pred_sem_seg.data
     assert labels.shape == (1, 40, 36) and set(labels.unique().tolist()) <= {0, 1, 3}
     conf = out.confidence.data
-    assert conf.shape == (1, 40, 36) and (conf >= 0.5).all() and (conf <= 1).all()
+    assert conf.shape == (1, 40, 36) and (conf >= 1 / 3).all() and (conf <= 1 + 1e-6).all()  # 3 labels
     assert not any(p.grad is not None for p in model.parameters())
     with pytest.raises(NotImplementedError):
         model.loss(inputs, [sample])
+
+
+def test_clip_input_is_the_pil_bicubic_resize_to_the_patch_grid():
+    model = _tiny_clip_es(crf=False)
+    rgb = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
+    x = model.clip_input(rgb)
+    assert x.shape == (1, 3, 24, 32)  # rounded up to the patch (8)
+    resized = np.asarray(Image.fromarray(rgb).resize((32, 24), Image.BICUBIC)).astype(np.float32)
+    pre = model.data_preprocessor
+    torch.testing.assert_close(x[0], (torch.from_numpy(resized).permute(2, 0, 1) - pre.mean) / pre.std)
+    exact = np.zeros((16, 24, 3), np.uint8)
+    torch.testing.assert_close(model.clip_input(exact)[0], ((torch.zeros(3, 16, 24) - pre.mean) / pre.std))
+
+
+def test_label_scores_background_power_and_float16_storage():
+    model = _tiny_clip_es(crf=False, bg_power=2)
+    cams = torch.tensor([[[0.1, 0.123456789]], [[0.6, 0.2]]])
+    names, scores = model.label_scores(torch.tensor([1, 3]), cams)
+    assert names.tolist() == [0, 1, 3]
+    stored = cams.half().float()
+    torch.testing.assert_close(scores[1:], stored, rtol=0, atol=0)
+    torch.testing.assert_close(scores[0], (1 - stored.amax(dim=0)) ** 2)
+    assert scores[1, 0, 1] != cams[0, 0, 1]  # rounded as the official .npy files store them
+
+
+def test_official_crf_image_wraps_like_the_uint8_cast():
+    rgb = np.array([[[0, 0, 0], [255, 200, 110]]], np.uint8)
+    # BGR - (104.008, 116.669, 122.675), truncated, modulo 256
+    np.testing.assert_array_equal(official_crf_image(rgb), [[[152, 140, 134], [5, 83, 132]]])
+
+
+@pytest.mark.parametrize('confidence', ['crf', 'cam'])
+def test_confidence_is_the_crf_probability_or_eq8(confidence):
+    torch.manual_seed(0)
+    model = _tiny_clip_es(crf=True, confidence=confidence)
+    rgb = np.random.default_rng(1).integers(0, 256, (24, 32, 3), dtype=np.uint8)
+    (labels, conf), = model.segment_batch([rgb], [np.array([1, 3])])
+    names, cams = model.full_size_cams(rgb, np.array([1, 3]))
+    names, scores = model.label_scores(names, cams)
+    probs = torch.from_numpy(dense_crf(official_crf_image(rgb), scores.numpy(), **model.crf_cfg))
+    assert torch.equal(labels, names[probs.argmax(dim=0)])
+    expected = probs.amax(dim=0) if confidence == 'crf' else cam_confidence(cams)
+    torch.testing.assert_close(conf, expected)
 
 
 def test_clip_es_refuses_labels_outside_the_vocabulary():

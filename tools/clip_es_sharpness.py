@@ -17,6 +17,8 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS, MODELS
 from tqdm import tqdm
 
+from mmseg_textsup.utils.image import to_uint8_rgb
+
 
 def sharpness(score_sets) -> float:
     """Eq. 5 from the present-class scores of every image (a list of 1-D tensors)."""
@@ -53,7 +55,7 @@ def main():
     images = []
     for i in tqdm(range(n), desc='loading'):
         data = model.data_preprocessor(dict(inputs=[dataset[i]['inputs']], data_samples=[dataset[i]['data_samples']]))
-        images.append((data['inputs'][0], data['data_samples'][0].image_labels))
+        images.append((to_uint8_rgb(data['inputs'], model.data_preprocessor)[0], data['data_samples'][0].image_labels))
     ranked = []
     for prompt in prompts:
         model.set_prompt(prompt)

@@ -1,7 +1,8 @@
 """Run every available paper's toy-world pipeline with the standard tools and tabulate mIoU.
 
     python tools/toy_benchmark.py                     # all rows, writes work_dirs/toy_benchmark/
-    python tools/toy_benchmark.py --only maskclip     # the row "maskclip" (a key), else rows containing it
+    python tools/toy_benchmark.py --only maskclip     # the row "maskclip"
+    python tools/toy_benchmark.py --only 'maskclip*'  # every row whose key starts with "maskclip"
 
 Each row is a real ``tools/train.py`` / ``tools/test.py`` run; mIoU and per-class IoU are
 read from the run's log. Rows whose ordering is judged train with several seeds
@@ -208,13 +209,13 @@ def run_row(row: Row, out_dir: str, python: str, toy_clip: str, reuse: bool = Fa
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--out', default='work_dirs/toy_benchmark')
-    parser.add_argument('--only', help='run the row with this key, or else the rows whose key contains it')
+    parser.add_argument('--only', nargs='+', help="rows to run: keys, or prefixes ending in '*' (maskclip_plus*)")
     parser.add_argument('--reuse', action='store_true', help='test the existing checkpoint of trained rows')
     args = parser.parse_args()
     out_dir = osp.join(ROOT, args.out)
     os.makedirs(out_dir, exist_ok=True)
-    exact = [r for r in ROWS if r.key == args.only]
-    rows = exact or [r for r in ROWS if not args.only or args.only in r.key]
+    rows = [r for r in ROWS if not args.only or any(r.key == key or key.endswith('*') and r.key.startswith(key[:-1])
+                                                    for key in args.only)]
     needs_files = any(r.config.startswith(('configs/clip_es/', 'configs/sseg')) for r in rows)
     if needs_files and not osp.isdir(osp.join(ROOT, 'data/toy/voc')):
         run([sys.executable, 'tools/dataset_converters/write_toy_world.py', 'data/toy', '--shards', '0'],

@@ -7,7 +7,7 @@ _base_ = [
 ]
 pseudo_labels = 'work_dirs/clip_es_coco'
 coco_root = 'data/coco_stuff164k'
-model = dict(decode_head=dict(num_classes=81))
+model = dict(decode_head=dict(num_classes=81, loss_decode=dict(avg_non_ignore=True)))
 train_dataloader = dict(
     dataset=dict(
         type='COCOObjectDataset',

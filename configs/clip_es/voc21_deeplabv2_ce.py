@@ -7,6 +7,7 @@ _base_ = [
     '../_base_/datasets/segmentation_train.py', '../_base_/schedules/sgd_poly_20k.py'
 ]
 pseudo_labels = 'work_dirs/clip_es_voc'
+model = dict(decode_head=dict(loss_decode=dict(avg_non_ignore=True)))  # mean over the labelled pixels
 voc_root = 'data/VOCdevkit/VOC2012'
 train_dataloader = dict(
     dataset=dict(

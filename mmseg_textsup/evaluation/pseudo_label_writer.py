@@ -44,7 +44,8 @@ def write_png_atomic(path: str, array: np.ndarray) -> None:
 class PseudoLabelWriter(BaseMetric):
     """Write predictions as pseudo labels for training: ``<out_dir>/labels/<image>.png``
     (uint8 label map, readable as an mmseg ``seg_map``) and, when the model gives one,
-    ``<out_dir>/confidence/<image>.png`` (confidence x 255).
+    ``<out_dir>/confidence/<image>.png`` (16-bit: confidence x 65535, so a threshold such as
+    CLIP-ES's 0.95 is applied within 1e-5 of the in-memory value).
 
     Used next to ``IoUMetric`` in ``test_evaluator``. Every file is written atomically (an
     interrupted run never leaves a truncated PNG) and images whose files exist are skipped,
@@ -97,7 +98,7 @@ class PseudoLabelWriter(BaseMetric):
                 raise ValueError(f'label {label.max()} does not fit a uint8 PNG')
             if has_conf:  # confidence first: a label file marks the image as finished
                 conf = sample['confidence']['data'][0].float().cpu().numpy()
-                write_png_atomic(conf_path, np.round(conf * 255).clip(0, 255).astype(np.uint8))
+                write_png_atomic(conf_path, np.round(conf * 65535).clip(0, 65535).astype(np.uint16))
             write_png_atomic(label_path, label.astype(np.uint8))
             self.results.append(1)
 

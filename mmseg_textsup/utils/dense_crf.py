@@ -17,7 +17,9 @@ def dense_crf(image: np.ndarray,
 
     Args:
         image (np.ndarray): RGB image (H, W, 3), uint8.
-        probs (np.ndarray): class probabilities (K, H, W), K >= 2, summing to 1 per pixel.
+        probs (np.ndarray): class probabilities (K, H, W), K >= 2, in [0, 1]; they need not
+            sum to 1 (CLIP-ES passes raw scores): the unary is -log p, and a factor common to a
+            pixel's labels does not change the mean-field result.
         iterations (int): mean-field iterations.
         gaussian_sxy (float), gaussian_compat (float): smoothness kernel.
         bilateral_sxy (float), bilateral_srgb (float), bilateral_compat (float): appearance kernel.

@@ -4,7 +4,8 @@ A vocabulary is given as the name of a file shipped here (``'voc21'``), a path t
 file, or a list of classes (each a string ``'cat, kitty'`` or a list of synonyms). Lines
 starting with ``#`` are comments. An empty line, an empty synonym or a name used twice is
 an error that names the file and line (unless a comment line says ``# duplicates allowed``:
-an official class list that repeats a word).
+an official class list that repeats a word). A comment ``# commas are part of the name`` makes
+every line one name (CLIP-ES prompts its synonyms as one sentence).
 """
 import os
 import os.path as osp
@@ -25,15 +26,20 @@ def available_vocabularies() -> List[str]:
 def _parse_lines(lines, source: str) -> Vocabulary:
     classes: Vocabulary = []
     seen = {}
-    allow_duplicates = False
+    allow_duplicates = whole_lines = False
     for lineno, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if line.startswith('#'):
+        if not isinstance(raw, str):  # a list of synonyms, given as such
+            raw = [n.strip() for n in raw]
+            line, names = ', '.join(raw), raw
+        else:
+            line = raw.strip()
+            names = [line] if whole_lines else [n.strip() for n in line.split(',')]
+        if line.startswith('#') and isinstance(raw, str):
             allow_duplicates |= line.lower().startswith('# duplicates allowed')
+            whole_lines |= line.lower().startswith('# commas are part of the name')
             continue
         if not line:
             raise ValueError(f'{source}, line {lineno}: empty line (one class per line, no blank lines)')
-        names = [n.strip() for n in line.split(',')]
         if any(not n for n in names):
             raise ValueError(f'{source}, line {lineno}: empty synonym in {line!r}')
         for name in names:
@@ -69,10 +75,7 @@ def load_vocabulary(vocab: VocabularyLike) -> Vocabulary:
         if not text.strip():
             raise ValueError(f'{path}: the vocabulary is empty')
         return _parse_lines(text.rstrip('\n').split('\n'), path)  # a final newline is no empty line
-    lines = []
-    for item in vocab:
-        lines.append(item if isinstance(item, str) else ', '.join(item))
-    return _parse_lines(lines, 'vocabulary list')
+    return _parse_lines(list(vocab), 'vocabulary list')
 
 
 def class_names(vocab: VocabularyLike) -> List[str]:

@@ -17,7 +17,7 @@ import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
-from mmseg_textsup.models.segmentors.clip_es import CLIP_ES_CRF
+from mmseg_textsup.models.clip_es import CLIP_ES_CRF
 from mmseg_textsup.utils.benchmark import compare, format_report
 from mmseg_textsup.utils.dense_crf import dense_crf
 

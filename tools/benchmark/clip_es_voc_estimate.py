@@ -31,6 +31,7 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
+from mmseg_textsup.models.clip_es.clip_es import official_crf_image
 from mmseg_textsup.utils.benchmark import peak_cuda_memory
 from mmseg_textsup.utils.dense_crf import dense_crf
 
@@ -96,15 +97,14 @@ def main():
     peak = peak_cuda_memory(lambda: cams_only(batches[0]))
     crf_times = []
     for (rgb, _), batch in zip(samples, batches):
-        scores = model.cam_scores(batch['inputs'][0], batch['data_samples'][0].image_labels)[0]
-        probs = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-6)).float().cpu().numpy()
-        crf_times.append(timed(lambda: dense_crf(rgb, probs, **model.crf_cfg), 'cpu'))
+        scores = model.label_scores(*model.full_size_cams(rgb, batch['data_samples'][0].image_labels))[1]
+        image, scores = official_crf_image(rgb), scores.cpu().numpy()
+        crf_times.append(timed(lambda: dense_crf(image, scores, **model.crf_cfg), 'cpu'))
 
     def pipeline():
         model.crf = True
         with torch.no_grad():
-            model.segment_batch([b['inputs'][0] for b in batches], [rgb for rgb, _ in samples],
-                                [b['data_samples'][0].image_labels for b in batches])
+            model.segment_batch([rgb for rgb, _ in samples], [b['data_samples'][0].image_labels for b in batches])
 
     pipeline()  # starts the CRF processes
     pipeline_time = timed(pipeline, args.device) / len(samples)

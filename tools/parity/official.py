@@ -8,6 +8,8 @@ open_clip for ``clip``). Nothing of the official code is copied into this projec
 scripts save only inputs and outputs (``tests/data/*.pt``).
 """
 import contextlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import os.path as osp
 import sys
@@ -63,26 +65,74 @@ def load(checkout: str, relpath: str, name: str) -> types.ModuleType:
     return mod
 
 
+def _cpu(device):
+    return 'cpu' if isinstance(device, (str, torch.device)) and str(device).startswith('cuda') else device
+
+
+def _to_cpu(to):
+    def moved(self, *args, **kwargs):
+        return to(self, *[_cpu(a) for a in args], **{k: _cpu(v) for k, v in kwargs.items()})
+    return moved
+
+
 @contextlib.contextmanager
 def cuda_calls_stay_on_cpu() -> Iterator[None]:
-    """Official scripts call ``.cuda()`` and ``map_location='cuda'``; the fixtures are made on CPU."""
+    """Official scripts call ``.cuda()``, ``.to('cuda:<i>')`` and count the GPUs; the fixtures
+    are made on CPU (one "GPU": the CPU)."""
     with stand_ins({}, {(torch.Tensor, 'cuda'): lambda self, *a, **k: self,
-                        (torch.nn.Module, 'cuda'): lambda self, *a, **k: self}):
+                        (torch.nn.Module, 'cuda'): lambda self, *a, **k: self,
+                        (torch.Tensor, 'to'): _to_cpu(torch.Tensor.to),
+                        (torch.nn.Module, 'to'): _to_cpu(torch.nn.Module.to),
+                        (torch.cuda, 'device_count'): lambda: 1}):
         yield
+
+
+class _CheckoutFinder(importlib.abc.MetaPathFinder):
+    """Finds the given top-level modules (and their submodules) in a checkout only."""
+
+    def __init__(self, checkout: str, names):
+        self.checkout, self.names = checkout, set(names)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname in self.names:
+            return importlib.machinery.PathFinder.find_spec(fullname, [self.checkout])
+        return None
+
+
+@contextlib.contextmanager
+def checkout_modules(checkout: str, names) -> Iterator[None]:
+    """Make the checkout's top-level modules ``names`` (e.g. its own ``clip`` package and
+    ``utils.py``) importable for the duration of the block, without putting the checkout on
+    ``sys.path``; they are forgotten afterwards."""
+    finder = _CheckoutFinder(checkout, names)
+    before = set(sys.modules)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        for name in set(sys.modules) - before:
+            if name.split('.')[0] in finder.names:
+                del sys.modules[name]
 
 
 def _compact(value):
     if isinstance(value, dict):
         return {k: _compact(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_compact(v) for v in value)
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().contiguous()
-        if not value.is_floating_point() and value.numel() and -2**15 <= value.min() and value.max() < 2**15:
-            return value.to(torch.int16)  # label maps: small numbers
-        return value
+        if value.is_floating_point() or not value.numel():
+            return value
+        if 0 <= value.min() and value.max() < 2**8:
+            return value.to(torch.uint8)  # label maps, images
+        if -2**15 <= value.min() and value.max() < 2**15:
+            return value.to(torch.int16)  # small numbers
     return value
 
 
 def save(path: str, fixtures: dict) -> None:
-    """Save fixtures (integer maps as int16), reporting the file size."""
+    """Save fixtures (integer tensors as uint8 / int16 where they fit), reporting the file size."""
     torch.save(_compact(fixtures), path)
     print(f'wrote {path} ({osp.getsize(path) / 1024:.0f} KiB)')

@@ -11,16 +11,17 @@ train_pipeline = [
     dict(type='PhotoMetricDistortion'),
     dict(type='PackSegInputs'),
 ]
-# CLIP-ES's confidence-guided training: pseudo-label pixels below the confidence mu are ignored
+# CLIP-ES's confidence-guided training: each pseudo label's confidence map travels with it to the
+# loss (ConfidenceGuidedHead + ConfidenceGuidedCELoss)
 confidence_guided_train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadCheckedAnnotations'),
-    dict(type='ConfidenceGuidedLabels', mu=0.95),
+    dict(type='LoadConfidenceMap'),
     dict(type='RandomResize', scale=(2048, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs'),
+    dict(type='PackSegInputsWithConfidence'),
 ]
 train_dataloader = dict(
     batch_size=2,

@@ -101,6 +101,9 @@ class OpenCLIPVision(BaseModule):
             "key features"). Defaults to ``'out_proj'``.
         pos_embed_mode (str): interpolation of resized position embeddings. Defaults to
             ``'bicubic'``.
+        pos_embed_dtype (str, optional): round the (resized) position embeddings to this
+            dtype, at every size: ``'float16'`` as the official CLIP-ES, which stores them in
+            half precision. Defaults to None (kept as they are).
         pad_to_patch (bool): pad the image to a multiple of the patch size (see above).
             Defaults to True.
         frozen (bool): keep all parameters frozen (``requires_grad=False``) and the tower
@@ -119,6 +122,7 @@ class OpenCLIPVision(BaseModule):
                  norm_eps: Optional[float] = None,
                  key_projection: Literal['out_proj', 'in_proj'] = 'out_proj',
                  pos_embed_mode: str = 'bicubic',
+                 pos_embed_dtype: Optional[str] = None,
                  pad_to_patch: bool = True,
                  frozen: bool = True,
                  init_cfg: Optional[dict] = None):
@@ -139,6 +143,7 @@ class OpenCLIPVision(BaseModule):
         self.token_blocks = tuple(token_blocks)
         self.key_projection = key_projection
         self.pos_embed_mode = pos_embed_mode
+        self.pos_embed_dtype = getattr(torch, pos_embed_dtype) if pos_embed_dtype else None
         self.pad_to_patch = pad_to_patch
         self.frozen = frozen
         self.visual, _ = build_towers(model_name, vision=True, text=False, quick_gelu=self.quick_gelu,
@@ -232,6 +237,7 @@ class OpenCLIPVision(BaseModule):
         x = x.flatten(2).transpose(1, 2)
         cls = v.class_embedding.to(x.dtype).expand(x.shape[0], 1, -1)
         pos = resize_pos_embed(v.positional_embedding, grid, v.grid_size, self.pos_embed_mode)
+        pos = pos if self.pos_embed_dtype is None else pos.to(self.pos_embed_dtype)
         x = torch.cat([cls, x], dim=1) + pos.to(x.dtype)
         return v.ln_pre(v.patch_dropout(x)), grid
 

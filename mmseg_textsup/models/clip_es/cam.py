@@ -1,23 +1,24 @@
-"""CLIP-ES maths (https://arxiv.org/abs/2302.09506): Softmax-GradCAM, class-aware
-attention-based affinity (CAA) and the pseudo-label confidence."""
+"""CLIP-ES maths (https://arxiv.org/abs/2302.09506): Softmax-GradCAM, class-aware attention-based
+affinity (CAA), the box masks and the pseudo-label confidence, as the official code computes them."""
 from typing import Sequence
 
+import cv2
 import numpy as np
 import torch
-from scipy import ndimage
 from torch import Tensor
 
 
 def softmax_gradcam(activations: Tensor, probs: Tensor, targets: Sequence[int]) -> Tensor:
     """GradCAM through a softmax (CLIP-ES eq. 4), one map per target class.
 
-    The channel weights are the spatial mean of d s_c / d A (s = ``probs``, the softmax over
-    the text set, so every other class in the set suppresses class c); the map is
-    ``ReLU(sum_k w_k A_k)``.
+    The channel weights are the mean over the patch tokens of d s_c / d A (s = ``probs``, the
+    softmax over the text set, so every other class in the set suppresses class c); the map is
+    ``ReLU(sum_k w_k A_k)`` over the patch tokens. The class token (the first row) takes no part,
+    as in the official GradCAM, whose reshape drops it from activations and gradients.
 
     Args:
-        activations (Tensor): the target layer's activations (N, C) (one image, N positions),
-            part of the graph that produced ``probs``.
+        activations (Tensor): the target layer's activations (1 + N, C) (one image: the class
+            token and N patches), part of the graph that produced ``probs``.
         probs (Tensor): softmax scores (T,) over the text set.
         targets (Sequence[int]): positions in the text set of the classes to explain.
 
@@ -25,11 +26,19 @@ def softmax_gradcam(activations: Tensor, probs: Tensor, targets: Sequence[int]) 
         Tensor: CAMs (len(targets), N), detached.
     """
     cams = []
+    patches = activations.detach()[1:]
     for i, t in enumerate(targets):
         grad, = torch.autograd.grad(probs[t], activations, retain_graph=i < len(targets) - 1)
-        weights = grad.mean(dim=0)  # (C,)
-        cams.append(torch.relu(activations.detach() @ weights))
-    return torch.stack(cams) if cams else activations.new_zeros(0, activations.shape[0])
+        cams.append(torch.relu(patches @ grad[1:].mean(dim=0)))
+    return torch.stack(cams) if cams else patches.new_zeros(0, patches.shape[0])
+
+
+def normalise_cams(cams: Tensor) -> Tensor:
+    """Min-max scale every map of (K, ...) to [0, 1]: ``(x - min) / (1e-7 + max(x - min))``, the
+    official ``scale_cam_image``."""
+    flat = cams.flatten(1)
+    flat = flat - flat.amin(dim=1, keepdim=True)
+    return (flat / (1e-7 + flat.amax(dim=1, keepdim=True))).reshape(cams.shape)
 
 
 def sinkhorn(matrix: Tensor, iterations: int = 3) -> Tensor:
@@ -51,41 +60,35 @@ def caa_affinity(attention: Tensor, iterations: int = 3, power: int = 2) -> Tens
 
 
 def box_mask(cam: np.ndarray, threshold: float) -> np.ndarray:
-    """1 inside the bounding boxes of the connected regions of ``cam >= threshold`` (h, w)."""
-    labelled, _ = ndimage.label(cam >= threshold)
-    mask = np.zeros(cam.shape, dtype=np.float32)
-    for box in ndimage.find_objects(labelled):
-        mask[box] = 1.0
+    """1 inside the bounding boxes of the regions of a normalised CAM (h, w) above ``threshold``
+    of its maximum, as the official ``scoremap2bbox``: the map as uint8 (``x * 255``, truncated),
+    pixels ``> int(threshold * max)``, OpenCV contours (8-connected, nested ones too) and their
+    bounding rectangles, whose right / bottom ends are clipped to ``w - 1`` / ``h - 1`` (exclusive
+    ends: the last column and row stay outside). No region: an empty mask."""
+    h, w = cam.shape
+    image = (cam * 255).astype(np.uint8)
+    _, binary = cv2.threshold(image, int(threshold * image.max()), 255, cv2.THRESH_BINARY)
+    contours = cv2.findContours(binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)[-2]
+    mask = np.zeros((h, w), dtype=np.float32)
+    for contour in contours:
+        x, y, bw, bh = cv2.boundingRect(contour)
+        mask[y:min(y + bh, h - 1), x:min(x + bw, w - 1)] = 1.0
     return mask
 
 
-def normalise_cams(cams: Tensor) -> Tensor:
-    """Min-max scale every map of (K, ...) to [0, 1]."""
-    flat = cams.flatten(1)
-    lo, hi = flat.amin(dim=1, keepdim=True), flat.amax(dim=1, keepdim=True)
-    return ((flat - lo) / (hi - lo).clamp_min(1e-12)).reshape(cams.shape)
-
-
-def caa_refine(cams: Tensor, affinity: Tensor, threshold: float, mask_on: str = 'output') -> Tensor:
-    """Refine normalised CAMs (K, h, w) with the affinity (hw, hw): eq. 7.
-
-    ``mask_on='output'`` is the paper's ``B_c * (A^t vec(M_c))``; ``'source'`` masks the
-    affinity's columns before the product, as the official code does.
-    """
+def caa_refine(cams: Tensor, affinity: Tensor, threshold: float) -> Tensor:
+    """Refine normalised CAMs (K, h, w) with the affinity (hw, hw), eq. 7: the box masks of
+    each class select the affinity's columns (the sources a position may draw from, "these
+    boxes mask the affinity weight A"), ``refined = (A^t * B_c) vec(M_c)``, then min-max scaled."""
     k, h, w = cams.shape
     boxes = torch.from_numpy(np.stack([box_mask(c, threshold) for c in cams.float().cpu().numpy()])).to(cams)
-    flat, boxes = cams.reshape(k, -1), boxes.reshape(k, -1)
-    if mask_on == 'output':
-        refined = boxes * (flat @ affinity.t())
-    elif mask_on == 'source':
-        refined = (flat * boxes) @ affinity.t()
-    else:
-        raise ValueError(f"mask_on must be 'output' or 'source', got {mask_on!r}")
+    refined = (cams.reshape(k, -1) * boxes.reshape(k, -1)) @ affinity.t()
     return normalise_cams(refined.reshape(k, h, w))
 
 
 def cam_confidence(cams: Tensor) -> Tensor:
-    """CLIP-ES eq. 8: ``max(1 - max_c X, max_c X)`` of CAMs (K, H, W) in [0, 1]; 1 without classes."""
+    """CLIP-ES eq. 8 as the paper writes it: ``max(1 - max_c X, max_c X)`` of CAMs (K, H, W) in
+    [0, 1]; 1 without classes. (The official code uses the CRF's probability instead.)"""
     if len(cams) == 0:
         return torch.ones(cams.shape[1:], device=cams.device)
     top = cams.amax(dim=0)

@@ -7,28 +7,22 @@ from mmseg.registry import TRANSFORMS
 
 
 @TRANSFORMS.register_module()
-class ConfidenceGuidedLabels(BaseTransform):
-    """CLIP-ES's confidence-guided loss (eq. 9) on the label side: pseudo-label pixels whose
-    confidence is below ``mu`` become ``ignore_index``, so the segmentation head's
-    cross-entropy is zero there and unchanged elsewhere.
-
-    The confidence map is the PNG that ``PseudoLabelWriter`` wrote next to the label
-    (``.../labels/x.png`` -> ``.../confidence/x.png``), read right after ``LoadAnnotations``
-    (before any geometric transform, so both stay aligned).
+class LoadConfidenceMap(BaseTransform):
+    """Load the confidence map that ``PseudoLabelWriter`` wrote next to a pseudo label
+    (``.../labels/x.png`` -> ``.../confidence/x.png``, 16-bit, or 8-bit from older runs) as
+    ``gt_confidence`` in [0, 1], a segmentation field, so mmseg's geometric transforms
+    (``RandomResize``, ``RandomCrop``, ``RandomFlip``) keep it aligned with the label. Put it
+    right after ``LoadAnnotations`` and pack it with ``PackSegInputsWithConfidence``; the loss
+    ``ConfidenceGuidedCELoss`` in a ``ConfidenceGuidedHead`` reads it (CLIP-ES eq. 9).
 
     Args:
-        mu (float): confidence threshold. Defaults to 0.95.
         labels_dir (str): folder name of the labels in ``seg_map_path``. Defaults to ``'labels'``.
         confidence_dir (str): folder name of the confidence maps. Defaults to ``'confidence'``.
-        ignore_index (int): Defaults to 255.
     """
 
-    def __init__(self, mu: float = 0.95, labels_dir: str = 'labels', confidence_dir: str = 'confidence',
-                 ignore_index: int = 255):
-        self.mu = mu
+    def __init__(self, labels_dir: str = 'labels', confidence_dir: str = 'confidence'):
         self.labels_dir = labels_dir
         self.confidence_dir = confidence_dir
-        self.ignore_index = ignore_index
 
     def confidence_path(self, seg_map_path: str) -> str:
         folder, name = osp.split(seg_map_path)
@@ -41,9 +35,10 @@ class ConfidenceGuidedLabels(BaseTransform):
         path = self.confidence_path(results['seg_map_path'])
         if not osp.isfile(path):
             raise FileNotFoundError(f'confidence map not found: {path}')
-        confidence = mmcv.imread(path, flag='unchanged').astype(np.float32) / 255
+        stored = mmcv.imread(path, flag='unchanged')
+        confidence = stored.astype(np.float32) / np.iinfo(stored.dtype).max
         if confidence.shape != results['gt_seg_map'].shape:
             raise ValueError(f'{path}: confidence {confidence.shape} and label {results["gt_seg_map"].shape} differ')
-        results['gt_seg_map'] = np.where(confidence < self.mu, self.ignore_index, results['gt_seg_map']).astype(
-            results['gt_seg_map'].dtype)
+        results['gt_confidence'] = confidence
+        results.setdefault('seg_fields', []).append('gt_confidence')
         return results
