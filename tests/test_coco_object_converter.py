@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import cv2
+import numpy as np
 import pytest
 from conftest import REPO_ROOT
 
@@ -43,3 +44,22 @@ def test_converter_names_missing_file(tmp_path):
     proc = subprocess.run([sys.executable, 'tools/dataset_converters/coco_object.py', str(tmp_path / 'x.json'),
                            str(tmp_path)], cwd=REPO_ROOT, capture_output=True, text=True)
     assert proc.returncode != 0 and 'x.json' in proc.stderr
+
+
+def test_stuffthingmaps_become_coco_object_as_simseg_builds_it(tmp_path):
+    """Thing values (category id - 1) -> 1-80 in category order; stuff and unlabelled -> 0."""
+    src = tmp_path / 'stuffthingmaps'
+    src.mkdir()
+    label = np.array([[0, 10, 12, 89], [90, 91, 181, 255]], np.uint8)  # person, id 11, id 13, id 90, stuff...
+    cv2.imwrite(str(src / '000000000139.png'), label)
+    cv2.imwrite(str(src / '000000000139_labelTrainIds.png'), label)  # an earlier conversion: skipped
+    out = tmp_path / 'out'
+    proc = subprocess.run([sys.executable, 'tools/dataset_converters/coco_object_from_stuffthingmaps.py', str(src),
+                           str(out)], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ['000000000139.png']
+    converted = cv2.imread(str(out / '000000000139.png'), cv2.IMREAD_UNCHANGED)
+    np.testing.assert_array_equal(converted, [[1, 11, 12, 80], [0, 0, 0, 0]])
+    proc = subprocess.run([sys.executable, 'tools/dataset_converters/coco_object_from_stuffthingmaps.py',
+                           str(tmp_path / 'nope'), str(out)], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0 and 'nope' in proc.stderr

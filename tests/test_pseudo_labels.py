@@ -83,7 +83,8 @@ def _pseudo_label_cmd(tmp_path, out_dir, clip_path, voc, kill_at_batch=None):
         f'pseudo_label_dir={out_dir}', f'model.backbone.model_name={TINY}', f'model.backbone.pretrained={clip_path}',
         f'model.text_encoder.model_name={TINY}', f'model.text_encoder.pretrained={clip_path}',
         f'pseudo_label_dir={out_dir}', f'test_dataloader.dataset.data_root={voc}',
-        f'test_dataloader.dataset.pipeline.2.label_file={voc}/ImageLabels/train.txt', 'test_dataloader.num_workers=0',
+        f'test_dataloader.dataset.pipeline.2.label_file={voc}/ImageLabels/train_objects.txt',
+        'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'
     ]
     return [sys.executable, 'tools/test.py', config, 'none', '--work-dir', str(tmp_path / 'wd'), '--cfg-options',

@@ -10,7 +10,7 @@ from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.models.simseg import LoDALoss, SimSegZeroShot, adaptive_class_selection, max_response_pool
+from mmseg_textsup.models.simseg import LoDALoss, SimSegZeroShot, max_response_pool, select_classes
 from mmseg_textsup.utils.dense_crf import dense_crf
 
 
@@ -25,24 +25,25 @@ def _info_nce(logits):
 
 
 def test_loda_similarity_on_a_hand_built_example():
-    """3 image tokens, M^I = 2: per channel (3, 1) and (2, 1) -> V^I = {[3, 2], [1, 1]};
-    text tokens, M^T = 1 -> V^T = {[2, 1]}; s = ([3,2].[2,1] + [1,1].[2,1]) / 2 = 5.5."""
+    """3 image tokens, M^I = 2: per channel (3, 1) and (2, 1) -> mean V^I = [2, 1.5]; text
+    tokens, M^T = 1 -> V^T = [2, 1]; s = cos([2, 1.5], [2, 1]) = 5.5 / (2.5 * sqrt(5))."""
     image = torch.tensor([[[1., 0.], [0., 2.], [3., 1.]]])
     text = torch.tensor([[[1., 1.], [2., 0.]]])
-    loss = LoDALoss(image_top_m=2, text_top_m=1, normalize=False)
-    assert _similarity(loss, image, text).item() == pytest.approx(5.5)
+    loss = LoDALoss(image_top_m=2, text_top_m=1)
+    assert _similarity(loss, image, text).item() == pytest.approx(5.5 / (2.5 * 5**0.5))
 
 
 def test_selection_of_every_token_is_dense_alignment():
+    """The cosine of the token means, i.e. of the mean of every pair's dot products (eq. 4)."""
     g = torch.Generator().manual_seed(0)
     image, text = torch.randn(3, 6, 4, generator=g), torch.randn(2, 5, 4, generator=g)
-    all_pairs = torch.einsum('ind,jmd->ijnm', image, text).mean(dim=(2, 3))  # mean of every u.v
-    full = _similarity(LoDALoss(image_top_m=6, text_top_m=5, normalize=False), image, text)
-    off = _similarity(LoDALoss(select=False, normalize=False), image, text)
-    torch.testing.assert_close(full, all_pairs)
-    torch.testing.assert_close(off, all_pairs)
+    dense = F.normalize(image.mean(dim=1), dim=-1) @ F.normalize(text.mean(dim=1), dim=-1).t()
+    full = _similarity(LoDALoss(image_top_m=6, text_top_m=5), image, text)
+    off = _similarity(LoDALoss(select=False), image, text)
+    torch.testing.assert_close(full, dense)
+    torch.testing.assert_close(off, dense)
     # selection changes the similarity when M < n
-    assert not torch.allclose(_similarity(LoDALoss(image_top_m=2, normalize=False), image, text), all_pairs)
+    assert not torch.allclose(_similarity(LoDALoss(image_top_m=2), image, text), dense)
 
 
 def test_text_padding_is_never_selected():
@@ -61,7 +62,7 @@ def test_loda_loss_is_info_nce_of_the_similarities_with_learnable_temperature():
     loss = loss_fn(image, text)
     torch.testing.assert_close(loss, _info_nce(50.0 * _similarity(loss_fn, image, text)))
     loss.backward()
-    assert loss_fn.temperature.log_scale.grad is not None
+    assert loss_fn.temperature.tau.grad is not None
 
 
 def _tokens(seed=0, n=8):
@@ -77,7 +78,7 @@ def _half_batch_loda(rank, world_size):
     loss_fn = LoDALoss(image_top_m=3, text_top_m=2)
     loss = loss_fn(image, text)
     loss.backward()
-    return loss.item(), image.grad, text.grad, loss_fn.temperature.log_scale.grad.item()
+    return loss.item(), image.grad, text.grad, loss_fn.temperature.tau.grad.item()
 
 
 @pytest.mark.slow
@@ -93,18 +94,22 @@ def test_loda_on_two_processes_equals_one_process_gradients_included():
         # the all-gather backward sums over ranks; DDP averages: per-rank grad / 2 = single-process grad
         torch.testing.assert_close(torch.from_numpy(image_grad) / 2, image.grad[rank * 4:(rank + 1) * 4])
         torch.testing.assert_close(torch.from_numpy(text_grad) / 2, text.grad[rank * 4:(rank + 1) * 4])
-        assert abs(scale_grad - loss_fn.temperature.log_scale.grad.item()) < 1e-5
+        assert abs(scale_grad - loss_fn.temperature.tau.grad.item()) < 1e-5
 
 
-def test_adaptive_threshold_keeps_exactly_the_classes_above_mu_plus_sigma():
-    scores = torch.tensor([0.9, 0.1, 0.5, 0.45, 0.2, 0.8])
-    top = np.array([0.9, 0.8, 0.5, 0.45])  # top-4
-    for factor in (0.0, 0.5, 1.0):
-        threshold = top.mean() + factor * top.std()
-        expected = [i for i in np.argsort(-scores.numpy()) if scores[i] > threshold]
-        assert adaptive_class_selection(scores, top_k=4, sigma_factor=factor).tolist() == expected
-    assert adaptive_class_selection(scores, 4, 0.5).tolist() == [0, 5]
-    assert adaptive_class_selection(scores, 4, 0.0, max_keep=1).tolist() == [0]
+def test_class_selection_is_the_official_loop():
+    """mu + sigma (unbiased) of the top-k, background included; candidates = the 5 highest;
+    the background keeps its slot but is never selected; the loop stops at the first class
+    below the threshold."""
+    scores = torch.tensor([0.85, 0.9, 0.1, 0.5, 0.45, 0.2, 0.8, 0.84])  # class 0: background
+    top = np.array([0.9, 0.85, 0.84, 0.8])  # top-4
+    threshold = top.mean() + top.std(ddof=1)  # 0.8475 + 0.0411
+    assert threshold == pytest.approx(0.8886, abs=1e-4)
+    assert select_classes(scores, top_k=4) == [1]  # 0.9 kept, background skipped, 0.84 < thr: stop
+    assert select_classes(scores, top_k=4, sigma_factor=0.0) == [1]  # 0.84 < 0.8475 stops the loop
+    assert select_classes(scores, top_k=8, sigma_factor=0.0) == [1, 7, 6]  # mean of all: 0.5619
+    assert select_classes(scores, top_k=8, sigma_factor=0.0, max_classes=3) == [1, 7]  # bg took a slot
+    assert select_classes(scores, top_k=8, sigma_factor=0.0, background_class=None) == [1, 0, 7, 6]
 
 
 def test_dense_crf_sharpens_a_noisy_map():
@@ -124,20 +129,32 @@ def test_dense_crf_sharpens_a_noisy_map():
 
 
 def test_simseg_label_map_stacks_kept_classes_by_score_over_background():
-    strategy = SimSegZeroShot(top_k=3, sigma_factor=0.0, crf=False, background_class=0)
+    strategy = SimSegZeroShot(top_k=4, sigma_factor=-1.0, crf=False, morphology=0, background_class=0)
     coarse = torch.zeros(4, 8, 8)
     coarse[1, :, :4] = 1  # class 1: left half
     coarse[2, :4] = 1  # class 2: top half
     coarse[3, 4:, 4:] = 1  # class 3: bottom-right, but not confident
-    confidence = torch.tensor([float('-inf'), 0.9, 0.8, 0.1])  # mean of top-3 = 0.6: keeps 1, 2
+    confidence = torch.tensor([0.5, 0.9, 0.8, 0.1])  # mean - std of all four = 0.238: keeps 1, 2
     label = strategy._segment(coarse, confidence, np.zeros((8, 8, 3), np.uint8))
     assert (label[:, :4] == 1).all(), 'class 1 has the higher score: it covers class 2 where they overlap'
     assert (label[:4, 4:] == 2).all()
     assert (label[4:, 4:] == 0).all(), 'no kept class: background'
     # without a background class, unassigned pixels take the best kept class there
-    strategy.background_class = None
+    strategy.background_class, strategy.sigma_factor = None, 0.0  # threshold 0.45: keeps 1, 2
     label = strategy._segment(coarse, torch.tensor([0.0, 0.9, 0.8, 0.1]), np.zeros((8, 8, 3), np.uint8))
     assert set(label[4:, 4:].unique().tolist()) <= {1, 2}
+
+
+def test_masks_are_dilated_then_eroded_with_a_7x7_kernel():
+    """One iteration each (the official passes 5 and 3 as cv2's dst argument): a closing that
+    fills holes narrower than the kernel."""
+    strategy = SimSegZeroShot(crf=False)
+    p = torch.zeros(20, 20)
+    p[4:16, 4:16] = 1
+    p[9:11, 9:11] = 0  # a 2-pixel hole
+    mask = strategy._mask(p, np.zeros((20, 20, 3), np.uint8))
+    assert mask[9:11, 9:11].all() and mask.sum() == 144
+    assert SimSegZeroShot(crf=False, morphology=0)._mask(p, None).sum() == 140
 
 
 def _tiny_simseg(**loss):
@@ -176,7 +193,7 @@ def test_simseg_pretrainer_trains_on_pairs_and_segments_images():
 
 
 def test_simseg_diagnostic_read_out_is_the_argmax_over_every_class():
-    strategy = SimSegZeroShot(select_classes=False, background_class=0)
+    strategy = SimSegZeroShot(select=False, background_class=0)
     coarse = torch.randn(4, 5, 5)
-    label = strategy._segment(coarse, torch.tensor([float('-inf'), 0.1, 0.2, 0.3]), np.zeros((5, 5, 3), np.uint8))
-    assert torch.equal(label, coarse[1:].argmax(dim=0) + 1)
+    label = strategy._segment(coarse, torch.tensor([0.0, 0.1, 0.2, 0.3]), np.zeros((5, 5, 3), np.uint8))
+    assert torch.equal(label, coarse.argmax(dim=0))

@@ -27,6 +27,7 @@ TOY_CLIP = 'work_dirs/toy_clip/toy_clip.pth'
 MASKCLIP_WEIGHTS = ('model.backbone.pretrained', 'model.decode_head.text_encoder.pretrained')
 CLIP_ES_WEIGHTS = ('model.backbone.pretrained', 'model.text_encoder.pretrained')
 CLIP_ES_LABELS = 'work_dirs/toy_benchmark/clip_es_pseudo_masks/labels'  # written by the clip_es_pseudo_masks row
+CLIP_ES_EQ8_LABELS = 'work_dirs/toy_benchmark/clip_es_pseudo_masks_eq8/labels'
 SEGCLIP_WEIGHTS = ('model.image_encoder.pretrained', 'model.text_encoder.pretrained')
 SSEG_WEIGHTS = ('model.pseudo_masks.backbone.pretrained', )
 SSEG_LABELS = 'work_dirs/toy_benchmark/sseg_pseudo_labels/labels'  # written by the sseg_pseudo_labels row
@@ -90,14 +91,14 @@ ROWS = [
     Row('simseg_no_crf', 'SimSeg (LoDA pre-training)', 'same model, without CRF', 'configs/simseg/toy_pretrain.py',
         trained_by='simseg', options=['model.zero_shot.crf=False']),
     Row('simseg_argmax', 'SimSeg (LoDA pre-training)', 'diagnostic: argmax of the coarse maps, no selection',
-        'configs/simseg/toy_pretrain.py', trained_by='simseg', options=['model.zero_shot.select_classes=False']),
+        'configs/simseg/toy_pretrain.py', trained_by='simseg', options=['model.zero_shot.select=False']),
     Row('simseg_dense', 'SimSeg w/o LoDA (dense alignment)', 'SimSeg inference with dense CRF',
         'configs/simseg/toy_pretrain_dense.py', train=True),
     Row('simseg_dense_no_crf', 'SimSeg w/o LoDA (dense alignment)', 'same model, without CRF',
         'configs/simseg/toy_pretrain_dense.py', trained_by='simseg_dense', options=['model.zero_shot.crf=False']),
     Row('simseg_dense_argmax', 'SimSeg w/o LoDA (dense alignment)', 'diagnostic: argmax of the coarse maps',
         'configs/simseg/toy_pretrain_dense.py', trained_by='simseg_dense',
-        options=['model.zero_shot.select_classes=False']),
+        options=['model.zero_shot.select=False']),
     Row('segclip', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive + reconstruction + superpixel KL',
         'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_keys=SEGCLIP_WEIGHTS),
     Row('segclip_contrastive', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive only',
@@ -120,23 +121,28 @@ ROWS = [
     Row('sseg_plus', 'S-Seg+', 'UperNet + small ViT (layer decay 0.7) on the S-Seg pseudo labels',
         'configs/sseg_plus/toy.py', train=True,
         options=[f'train_dataloader.dataset.data_prefix.seg_map_path={SSEG_LABELS}']),
-    Row('clip_es_cams', 'CLIP-ES pseudo masks', 'initial CAMs (toy train, first 500)', 'configs/clip_es/toy.py',
-        options=['model.caa=False', 'model.crf=False', 'test_dataloader.dataset.indices=500'], uses_toy_clip=True,
-        toy_clip_keys=CLIP_ES_WEIGHTS),
-    Row('clip_es_caa', 'CLIP-ES pseudo masks', '+ CAA (toy train, first 500)', 'configs/clip_es/toy.py',
-        options=['model.crf=False', 'test_dataloader.dataset.indices=500'], uses_toy_clip=True,
-        toy_clip_keys=CLIP_ES_WEIGHTS),
+    *[Row(f'clip_es_{key}{"_bg1" if power == 1 else ""}', 'CLIP-ES pseudo masks',
+          f'{what}, background (1 - max)^{power} (toy train, first 500)', 'configs/clip_es/toy.py',
+          options=[f'model.caa={caa}', 'model.crf=False', f'model.bg_power={power}',
+                   'test_dataloader.dataset.indices=500'], uses_toy_clip=True, toy_clip_keys=CLIP_ES_WEIGHTS)
+      for key, what, caa in (('cams', 'initial CAMs', False), ('caa', '+ CAA', True)) for power in (2, 1)],
     Row('clip_es_caa_crf', 'CLIP-ES pseudo masks', '+ CAA + dense CRF (toy train, first 500)',
         'configs/clip_es/toy.py', options=['test_dataloader.dataset.indices=500'], uses_toy_clip=True,
         toy_clip_keys=CLIP_ES_WEIGHTS),
     Row('clip_es_pseudo_masks', 'CLIP-ES pseudo masks', 'CAA + CRF, all 2000 toy train images, written',
         'configs/clip_es/toy_pseudo_masks.py', uses_toy_clip=True, toy_clip_keys=CLIP_ES_WEIGHTS,
         options=[f'pseudo_label_dir={osp.dirname(CLIP_ES_LABELS)}']),
+    Row('clip_es_pseudo_masks_eq8', 'CLIP-ES pseudo masks', "same masks, confidence by the paper's eq. 8, written",
+        'configs/clip_es/toy_pseudo_masks.py', uses_toy_clip=True, toy_clip_keys=CLIP_ES_WEIGHTS,
+        options=[f'pseudo_label_dir={osp.dirname(CLIP_ES_EQ8_LABELS)}', 'model.confidence=cam']),
     Row('clip_es_student_cgl', 'CLIP-ES student', 'DeepLabv2-style student on the pseudo masks, CGL (mu 0.95)',
-        'configs/clip_es/toy_deeplabv2.py', train=True,
+        'configs/clip_es/toy_deeplabv2.py', train=True, seeds=(0, 1, 2),
         options=[f'train_dataloader.dataset.data_prefix.seg_map_path={CLIP_ES_LABELS}']),
     Row('clip_es_student_ce', 'CLIP-ES student', 'same, plain cross-entropy', 'configs/clip_es/toy_deeplabv2_ce.py',
-        train=True, options=[f'train_dataloader.dataset.data_prefix.seg_map_path={CLIP_ES_LABELS}']),
+        train=True, seeds=(0, 1, 2), options=[f'train_dataloader.dataset.data_prefix.seg_map_path={CLIP_ES_LABELS}']),
+    Row('clip_es_student_cgl_eq8', 'CLIP-ES student', "CGL with the paper's eq. 8 confidence (CAMs, not the CRF)",
+        'configs/clip_es/toy_deeplabv2.py', train=True, seeds=(0, 1, 2),
+        options=[f'train_dataloader.dataset.data_prefix.seg_map_path={CLIP_ES_EQ8_LABELS}']),
 ]
 
 
@@ -217,7 +223,7 @@ def main():
     rows = [r for r in ROWS if not args.only or any(r.key == key or key.endswith('*') and r.key.startswith(key[:-1])
                                                     for key in args.only)]
     needs_files = any(r.config.startswith(('configs/clip_es/', 'configs/sseg')) for r in rows)
-    if needs_files and not osp.isdir(osp.join(ROOT, 'data/toy/voc')):
+    if needs_files and not osp.isdir(osp.join(ROOT, 'data/toy/voc/SegmentationClassObjects')):
         run([sys.executable, 'tools/dataset_converters/write_toy_world.py', 'data/toy', '--shards', '0'],
             osp.join(out_dir, 'write_toy_world.log'))
     for row in rows:

@@ -3,23 +3,26 @@
 #   python tools/dataset_converters/write_toy_world.py data/toy --shards 0
 #   bash tools/quickstart.sh   (or tools/train.py configs/toy_clip/pretrain.py)
 #   tools/test.py configs/clip_es/toy.py none  [--cfg-options model.caa=False model.crf=False]
-# The toy world has no background class (every pixel is a stuff or object class): no background
-# words, bg_index=None; the toy CLIP saw "a ... on the ..." captions, so the single template is used.
+# VOC's protocol on the toy: the objects-on-background labelling (SegmentationClassObjects: label 0
+# is the background, every stuff class; 1-6 the objects), the image-level labels are the objects
+# present, and the four stuff names are the class-related background words. The toy CLIP saw
+# "a ... on the ..." captions, so the single template is used.
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/clip_data_preprocessor.py',
     '../_base_/schedules/inference_only.py'
 ]
 toy_clip = 'work_dirs/toy_clip/toy_clip.pth'
 toy_root = 'data/toy/voc'
-toy_classes = ('grass', 'water', 'sand', 'snow', 'tomato', 'lemon', 'grape', 'zebra', 'donut', 'carrot')
+toy_classes = ('background', 'tomato', 'lemon', 'grape', 'zebra', 'donut', 'carrot')
 model = dict(
     type='CLIPES',
     backbone=dict(type='OpenCLIPVision', model_name='TextSup-Toy-ViT', pretrained=toy_clip, outputs=('dense', )),
     text_encoder=dict(
-        type='OpenCLIPTextClassifier', model_name='TextSup-Toy-ViT', pretrained=toy_clip, vocabulary='toy',
+        type='OpenCLIPTextClassifier', model_name='TextSup-Toy-ViT', pretrained=toy_clip, vocabulary=toy_classes[1:],
         templates='single'),
-    background_words=None,
-    bg_index=None,
+    background_words=['grass', 'water', 'sand', 'snow'],
+    bg_index=0,
+    bg_power=1,
     caa_blocks=2,  # every block of the 2-block toy ViT
     caa_threshold=0.4,
     crf=True)
@@ -28,7 +31,7 @@ cam_pipeline = [
     dict(type='LoadCheckedAnnotations'),
     dict(
         type='LoadImageLevelLabels', source='file', classes=toy_classes,
-        label_file=toy_root + '/ImageLabels/train.txt'),
+        label_file=toy_root + '/ImageLabels/train_objects.txt'),
     dict(
         type='PackSegInputs',
         meta_keys=('img_path', 'seg_map_path', 'ori_shape', 'img_shape', 'pad_shape', 'scale_factor', 'flip',
@@ -43,7 +46,7 @@ test_dataloader = dict(
         type='BaseSegDataset',
         metainfo=dict(classes=toy_classes),
         data_root=toy_root,
-        data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
+        data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClassObjects'),
         img_suffix='.jpg',
         seg_map_suffix='.png',
         ann_file='ImageSets/Segmentation/train.txt',

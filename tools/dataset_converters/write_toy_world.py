@@ -4,7 +4,9 @@
 
 Creates ``data/toy/shards/{00000..}.tar`` (web-dataset layout: {key}.jpg/.txt/.json, as
 img2dataset writes CC3M) and ``data/toy/voc/`` (JPEGImages, SegmentationClass,
-ImageSets/Segmentation/{train,val}.txt, ImageLabels/{train,val}.txt). The same indices as
+ImageSets/Segmentation/{train,val}.txt, ImageLabels/{train,val}.txt, and the
+objects-on-background labelling SegmentationClassObjects + ImageLabels/*_objects.txt, the
+VOC-like protocol of CLIP-ES's toy rows). The same indices as
 the on-the-fly toy datasets are used, so results are comparable.
 """
 import argparse

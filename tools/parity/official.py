@@ -123,7 +123,7 @@ def _compact(value):
         return type(value)(_compact(v) for v in value)
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().contiguous()
-        if value.is_floating_point() or not value.numel():
+        if value.is_floating_point() or value.dtype == torch.bool or not value.numel():
             return value
         if 0 <= value.min() and value.max() < 2**8:
             return value.to(torch.uint8)  # label maps, images

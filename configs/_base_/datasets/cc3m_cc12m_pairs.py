@@ -1,10 +1,10 @@
 # CC3M + CC12M image-caption pairs in the web-dataset shard layout written by img2dataset
-# ({key}.jpg + {key}.txt in .tar files), read without extraction. 224x224 random crops.
+# ({key}.jpg + {key}.txt in .tar files), read without extraction. SimSeg's official augmentation:
+# RandomResizedCrop(224, scale 0.6-1) and AutoAugment (ImageNet policy), no flip.
 pair_pipeline = [
     dict(type='LoadImageTextPair'),
-    dict(type='RandomResize', scale=(224, 224), ratio_range=(1.0, 1.5), keep_ratio=True),
-    dict(type='RandomCrop', crop_size=(224, 224)),
-    dict(type='RandomFlip', prob=0.5),
+    dict(type='TorchvisionTransform', name='RandomResizedCrop', size=224, scale=(0.6, 1.0)),
+    dict(type='TorchvisionTransform', name='AutoAugment', policy='imagenet'),
     dict(type='TokenizeCaption', model_name='ViT-B-16'),  # CLIP BPE, context 77
     dict(type='PackImageTextInputs'),
 ]

@@ -1,14 +1,25 @@
-# SimSeg on open_clip towers: ViT-S/16 image tower and open_clip's ViT-S-16 text tower (the
-# official code used a timm ViT and a BERT-style text encoder), LoDA pre-training (M^I = M^T = 5,
-# tau 0.02), validated by SimSeg zero-shot segmentation (VOC21 settings; leaf configs change them).
+# SimSeg as the official code (github.com/muyangyi/SimSeg) on open_clip towers: a ViT-S/16 image
+# tower and open_clip's ViT-S-16 text tower (the official towers are timm's ImageNet-21k ViT and a
+# pre-trained BERT; see configs/simseg/README.md), ImageNet mean / std; LoDA pre-training
+# (M^I = 5, M^T = 1, pooled vectors L2-normalised, tau 0.02 learnt in [0.001, 0.5]); validated by
+# SimSeg zero-shot segmentation (official selection loop, binary CRF, 7x7 closing; VOC21 settings,
+# the official class names; leaf configs change them).
 _base_ = ['./clip_data_preprocessor.py']
 clip_name = 'ViT-S-16'
 model = dict(
     type='SimSegPretrainer',
+    data_preprocessor=dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375]),
     image_encoder=dict(type='OpenCLIPVision', model_name=clip_name, frozen=False, dense_mode='qk'),
     text_encoder=dict(type='OpenCLIPText', model_name=clip_name),
-    loss=dict(type='LoDALoss', image_top_m=5, text_top_m=5, init_temperature=0.02),
+    loss=dict(type='LoDALoss', image_top_m=5, text_top_m=1, init_temperature=0.02),
     zero_shot=dict(type='SimSegZeroShot', top_k=10, sigma_factor=1.0, max_classes=5, crf=True, background_class=0),
-    vocabulary='voc21',
+    vocabulary='simseg_voc21',
     templates='openai_imagenet_80',
     test_cfg=dict(mode='whole'))
+# the official evaluation: images squashed to 288 x 288 by PIL (bilinear, antialiased)
+simseg_test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(288, 288), keep_ratio=False, backend='pillow', interpolation='bilinear'),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='PackSegInputs'),
+]

@@ -1,3 +1,3 @@
-from .world import BACKGROUNDS, CLASSES, OBJECTS, ToySample, ToyWorld
+from .world import BACKGROUNDS, CLASSES, OBJECT_CLASSES, OBJECTS, ToySample, ToyWorld, objects_on_background
 
-__all__ = ['BACKGROUNDS', 'CLASSES', 'OBJECTS', 'ToySample', 'ToyWorld']
+__all__ = ['BACKGROUNDS', 'CLASSES', 'OBJECT_CLASSES', 'OBJECTS', 'ToySample', 'ToyWorld', 'objects_on_background']

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from .world import CLASSES, ToyWorld
+from .world import CLASSES, ToyWorld, objects_on_background
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -46,25 +46,32 @@ def write_shards(out_dir: str, num_samples: int, samples_per_shard: int = 1000, 
 
 def write_voc_layout(root: str, splits: dict, seed: int = 0, size: int = 64) -> None:
     """A VOC-style folder: JPEGImages/, SegmentationClass/, ImageSets/Segmentation/{split}.txt,
-    and ImageLabels/{split}.txt (image id followed by the ids of the classes present).
+    and ImageLabels/{split}.txt (image id followed by the ids of the classes present); plus the
+    objects-on-background labelling of the same images (``OBJECT_CLASSES``: 0 = background,
+    every stuff class; 1-6 the objects), as VOC has it: SegmentationClassObjects/ and
+    ImageLabels/{split}_objects.txt (the objects present, as VOC's XML lists them).
 
     Args:
         splits (dict): split name -> (first toy index, number of images).
     """
     world = ToyWorld(seed=seed, size=size)
-    for sub in ('JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation', 'ImageLabels'):
+    for sub in ('JPEGImages', 'SegmentationClass', 'SegmentationClassObjects', 'ImageSets/Segmentation',
+                'ImageLabels'):
         os.makedirs(osp.join(root, sub), exist_ok=True)
     for split, (first, count) in splits.items():
-        ids, label_lines = [], []
+        ids, label_lines, object_lines = [], [], []
         for index in tqdm(range(first, first + count), desc=f'toy {split}'):
             s = world.sample(index)
             name = f'{split}_{index:08d}'
             cv2.imwrite(osp.join(root, 'JPEGImages', f'{name}.jpg'), s.image[..., ::-1],
                         [cv2.IMWRITE_JPEG_QUALITY, 95])
             cv2.imwrite(osp.join(root, 'SegmentationClass', f'{name}.png'), s.label)
+            objects = objects_on_background(s.label)
+            cv2.imwrite(osp.join(root, 'SegmentationClassObjects', f'{name}.png'), objects)
             ids.append(name)
             label_lines.append(' '.join([name] + [str(c) for c in s.classes]))
-        with open(osp.join(root, 'ImageSets/Segmentation', f'{split}.txt'), 'w') as f:
-            f.write('\n'.join(ids) + '\n')
-        with open(osp.join(root, 'ImageLabels', f'{split}.txt'), 'w') as f:
-            f.write('\n'.join(label_lines) + '\n')
+            object_lines.append(' '.join([name] + [str(c) for c in np.unique(objects) if c]))
+        for file, lines in ((f'ImageSets/Segmentation/{split}.txt', ids), (f'ImageLabels/{split}.txt', label_lines),
+                            (f'ImageLabels/{split}_objects.txt', object_lines)):
+            with open(osp.join(root, file), 'w') as f:
+                f.write('\n'.join(lines) + '\n')

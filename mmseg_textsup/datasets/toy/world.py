@@ -25,6 +25,15 @@ import numpy as np
 BACKGROUNDS = ('grass', 'water', 'sand', 'snow')
 OBJECTS = ('tomato', 'lemon', 'grape', 'zebra', 'donut', 'carrot')
 CLASSES = BACKGROUNDS + OBJECTS
+#: The objects-on-background labelling (the VOC-like protocol of weakly supervised methods such
+#: as CLIP-ES): label 0 is the background, every stuff class, and labels 1-6 are the objects.
+OBJECT_CLASSES = ('background', ) + OBJECTS
+
+
+def objects_on_background(label: np.ndarray) -> np.ndarray:
+    """A toy label map (indices into CLASSES) in the objects-on-background labelling."""
+    return np.where(label < len(BACKGROUNDS), 0, label.astype(np.int64) - len(BACKGROUNDS) + 1).astype(np.uint8)
+
 
 ATTRIBUTES = {
     'tomato': ('ripe', 'red', 'round'),

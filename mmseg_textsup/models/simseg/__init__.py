@@ -1,6 +1,8 @@
-"""SimSeg (https://arxiv.org/abs/2303.16396): locality-driven alignment and its zero-shot inference."""
 from .loda_loss import LoDALoss, max_response_pool
 from .simseg_pretrainer import SimSegPretrainer
-from .simseg_zero_shot import SimSegZeroShot, adaptive_class_selection
+from .simseg_zero_shot import SIMSEG_CRF, SimSegZeroShot, select_classes, simseg_crf_image
 
-__all__ = ['LoDALoss', 'SimSegPretrainer', 'SimSegZeroShot', 'adaptive_class_selection', 'max_response_pool']
+__all__ = [
+    'LoDALoss', 'SIMSEG_CRF', 'SimSegPretrainer', 'SimSegZeroShot', 'max_response_pool', 'select_classes',
+    'simseg_crf_image'
+]

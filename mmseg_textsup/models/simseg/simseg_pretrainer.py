@@ -1,8 +1,12 @@
 from functools import partial
 from typing import Dict
 
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
 from mmseg.registry import MODELS
-from mmseg.utils import SampleList
+from mmseg.utils import OptSampleList, SampleList
 from torch import Tensor
 
 from ..segmentors.image_text_pretrainer import ImageTextPretrainer
@@ -20,6 +24,7 @@ class SimSegPretrainer(ImageTextPretrainer):
                 -> LoDALoss (maximum response selection, eq. 4 similarity, InfoNCE)
         predict(): as ImageTextPretrainer, with SimSegZeroShot
                    -> text_encoder.embeddings() (u^T of every prompt, M^T = 1, prompt ensemble)
+                   -> postprocess_result(): nearest resize to the original image
 
     Args:
         loss (dict): defaults to ``LoDALoss`` (``select=False``: the dense-alignment baseline).
@@ -32,6 +37,21 @@ class SimSegPretrainer(ImageTextPretrainer):
                  zero_shot: dict = dict(type='SimSegZeroShot'),
                  **kwargs):
         super().__init__(loss=loss, zero_shot=zero_shot, **kwargs)
+
+    def postprocess_result(self, seg_logits: Tensor, data_samples: OptSampleList = None) -> SampleList:
+        """Label maps are resized to each original image by OpenCV's nearest neighbour, as the
+        official ``cv2.resize(..., INTER_NEAREST)`` (mmseg resizes bilinearly; torch's nearest
+        rounds some positions the other way)."""
+        if data_samples is None:
+            return super().postprocess_result(seg_logits, data_samples)
+        results = []
+        for logits, sample in zip(seg_logits, data_samples):
+            h, w = sample.ori_shape
+            label = logits.argmax(dim=0).cpu().numpy().astype(np.uint16)
+            label = torch.from_numpy(cv2.resize(label, (w, h), interpolation=cv2.INTER_NEAREST).astype(np.int64))
+            one_hot = F.one_hot(label.to(logits.device), logits.shape[0]).permute(2, 0, 1)[None].to(logits)
+            results += super().postprocess_result(one_hot, [sample])
+        return results
 
     def classifier_options(self) -> dict:
         """Class embeddings are u^T: LoDA's text pooling with M^T = 1 (inference)."""
