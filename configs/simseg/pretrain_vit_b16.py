@@ -1,3 +1,5 @@
-# SimSeg ViT-B/16 LoDA pre-training; otherwise as pretrain_vit_s16.py.
+# SimSeg ViT-B/16 LoDA pre-training (timm's vit_base_patch16_224.augreg_in21k + BERT); otherwise as
+# pretrain_vit_s16.py.
 _base_ = ['./pretrain_vit_s16.py']
-model = dict(image_encoder=dict(model_name='ViT-B-16'), text_encoder=dict(model_name='ViT-B-16'))
+clip_name = 'SimSeg-ViT-B-16-BERT'
+model = dict(image_encoder=dict(model_name=clip_name), text_encoder=dict(model_name=clip_name))

@@ -6,13 +6,14 @@ Creates ``data/toy/shards/{00000..}.tar`` (web-dataset layout: {key}.jpg/.txt/.j
 img2dataset writes CC3M) and ``data/toy/voc/`` (JPEGImages, SegmentationClass,
 ImageSets/Segmentation/{train,val}.txt, ImageLabels/{train,val}.txt, and the
 objects-on-background labelling SegmentationClassObjects + ImageLabels/*_objects.txt, the
-VOC-like protocol of CLIP-ES's toy rows). The same indices as
+VOC-like protocol of CLIP-ES's toy rows) and ``data/toy/bert_tokenizer/`` (a WordPiece tokenizer of
+the toy words for tiny Hugging Face text towers). The same indices as
 the on-the-fly toy datasets are used, so results are comparable.
 """
 import argparse
 import os.path as osp
 
-from mmseg_textsup.datasets.toy.export import write_shards, write_voc_layout
+from mmseg_textsup.datasets.toy.export import write_shards, write_toy_tokenizer, write_voc_layout
 from mmseg_textsup.datasets.toy_seg_dataset import TOY_SPLIT_OFFSETS
 
 
@@ -31,6 +32,7 @@ def main():
     splits = {'train': (TOY_SPLIT_OFFSETS['train'], args.train), 'val': (TOY_SPLIT_OFFSETS['val'], args.val)}
     write_voc_layout(osp.join(args.out, 'voc'), splits, args.seed)
     print(f'wrote the VOC-style folder {osp.join(args.out, "voc")}')
+    print(f'wrote the toy tokenizer {write_toy_tokenizer(osp.join(args.out, "bert_tokenizer"))}')
 
 
 if __name__ == '__main__':

@@ -5,7 +5,7 @@ pair_pipeline = [
     dict(type='LoadImageTextPair'),
     dict(type='TorchvisionTransform', name='RandomResizedCrop', size=224, scale=(0.6, 1.0)),
     dict(type='TorchvisionTransform', name='AutoAugment', policy='imagenet'),
-    dict(type='TokenizeCaption', model_name='ViT-B-16'),  # CLIP BPE, context 77
+    dict(type='TokenizeCaption', model_name='SimSeg-ViT-S-16-BERT'),  # bert-base-uncased WordPiece, 25 tokens
     dict(type='PackImageTextInputs'),
 ]
 train_dataloader = dict(

@@ -1,11 +1,12 @@
-# SimSeg as the official code (github.com/muyangyi/SimSeg) on open_clip towers: a ViT-S/16 image
-# tower and open_clip's ViT-S-16 text tower (the official towers are timm's ImageNet-21k ViT and a
-# pre-trained BERT; see configs/simseg/README.md), ImageNet mean / std; LoDA pre-training
+# SimSeg as the official code (github.com/muyangyi/SimSeg) with its towers, built by open_clip
+# (SimSeg-ViT-S-16-BERT): timm's ViT-S/16 (vit_small_patch16_224.augreg_in21k, patch tokens after
+# the final norm, linear projection to 512 without bias) and BERT (bert-base-uncased, every token
+# of the last hidden state, linear projection, 25 tokens), ImageNet mean / std; LoDA pre-training
 # (M^I = 5, M^T = 1, pooled vectors L2-normalised, tau 0.02 learnt in [0.001, 0.5]); validated by
 # SimSeg zero-shot segmentation (official selection loop, binary CRF, 7x7 closing; VOC21 settings,
 # the official class names; leaf configs change them).
 _base_ = ['./clip_data_preprocessor.py']
-clip_name = 'ViT-S-16'
+clip_name = 'SimSeg-ViT-S-16-BERT'
 model = dict(
     type='SimSegPretrainer',
     data_preprocessor=dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375]),

@@ -3,13 +3,15 @@ import io
 import json
 import os
 import os.path as osp
+import re
 import tarfile
 
 import cv2
 import numpy as np
 from tqdm import tqdm
 
-from .world import CLASSES, ToyWorld, objects_on_background
+from ...prompts import get_templates
+from .world import ATTRIBUTES, CAPTION_TEMPLATES, CLASSES, ToyWorld, objects_on_background
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -75,3 +77,22 @@ def write_voc_layout(root: str, splits: dict, seed: int = 0, size: int = 64) -> 
                             (f'ImageLabels/{split}_objects.txt', object_lines)):
             with open(osp.join(root, file), 'w') as f:
                 f.write('\n'.join(lines) + '\n')
+
+
+def write_toy_tokenizer(out_dir: str) -> str:
+    """Write a WordPiece tokenizer (BERT's kind, lower case) whose vocabulary is every word of the
+    toy world's captions, class names and the 'single' and 'openai_imagenet_80' prompts: the
+    tokenizer of the tiny Hugging Face text towers (``TextSup-Tiny-Timm-BERT``). Returns ``out_dir``."""
+    from transformers import BertTokenizerFast
+    from transformers.models.bert.tokenization_bert import BasicTokenizer
+    texts = [t for ts in CAPTION_TEMPLATES.values() for t in ts] + list(CLASSES)
+    texts += [w for ws in ATTRIBUTES.values() for w in ws]
+    texts += get_templates('single') + get_templates('openai_imagenet_80')
+    basic = BasicTokenizer(do_lower_case=True)
+    words = {w for t in texts for w in basic.tokenize(re.sub(r'{\w*}', ' ', t))} | {'an'}
+    os.makedirs(out_dir, exist_ok=True)
+    vocab_file = osp.join(out_dir, 'vocab.txt')
+    with open(vocab_file, 'w') as f:
+        f.write('\n'.join(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] + sorted(words)) + '\n')
+    BertTokenizerFast(vocab_file=vocab_file, do_lower_case=True).save_pretrained(out_dir)
+    return out_dir

@@ -6,10 +6,11 @@ from mmengine.model import BaseModule
 from mmseg.models.backbones.vit import VisionTransformer as MMSegViT
 from mmseg.registry import MODELS
 from open_clip.modified_resnet import ModifiedResNet
+from open_clip.timm_model import TimmModel
 from open_clip.transformer import ResidualAttentionBlock, VisionTransformer
 from torch import Tensor
 
-from ..clip.loading import build_towers, load_tower_weights, uses_quick_gelu
+from ..clip.loading import build_towers, get_clip_config, load_timm_weights, load_tower_weights, uses_quick_gelu
 
 DenseMode = Literal['maskclip', 'value', 'qk']
 
@@ -161,6 +162,12 @@ class OpenCLIPVision(BaseModule):
             self.num_blocks = 4
             if self.attn_blocks:
                 raise ValueError('attn_blocks needs a ViT tower; ModifiedResNet has no attention blocks.')
+        elif isinstance(self.visual, TimmModel):  # e.g. SimSeg's ImageNet-21k ViT
+            self.is_vit = False
+            self.num_blocks = len(self.visual.trunk.blocks)
+            if dense_mode != 'qk' or attn_blocks or token_blocks or 'keys' in outputs:
+                raise ValueError(f"{model_name}: a timm tower gives 'global' and 'dense' outputs with "
+                                 "dense_mode='qk' only.")
         else:
             raise NotImplementedError(f'{model_name}: unsupported vision tower {type(self.visual).__name__}')
         if frozen:
@@ -176,7 +183,13 @@ class OpenCLIPVision(BaseModule):
         return self.visual.output_dim
 
     @property
+    def is_timm(self) -> bool:
+        return isinstance(self.visual, TimmModel)
+
+    @property
     def patch_size(self) -> int:
+        if self.is_timm:
+            return self.visual.trunk.patch_embed.patch_size[0]
         return self.visual.patch_size[0] if self.is_vit else 32
 
     @property
@@ -186,7 +199,10 @@ class OpenCLIPVision(BaseModule):
 
     def init_weights(self):
         """Load CLIP weights from ``pretrained`` (if any); otherwise keep open_clip's init."""
-        if self.pretrained is not None:
+        if self.pretrained is not None and self.is_timm:
+            load_timm_weights(self.visual.trunk, get_clip_config(self.model_name)['vision_cfg']['timm_model_name'],
+                              self.pretrained)
+        elif self.pretrained is not None:
             load_tower_weights(self.visual, self.model_name, self.pretrained, 'visual', self.quick_gelu_setting)
         super().init_weights()
 
@@ -219,6 +235,8 @@ class OpenCLIPVision(BaseModule):
         self._check_dense_mode(mode)
         if self.is_vit:
             return self._forward_vit(x, outputs, attn_blocks, token_blocks, mode)
+        if self.is_timm:
+            return self._forward_timm(x, outputs)
         return self._forward_resnet(x, outputs, token_blocks, mode)
 
     # --------------------------------------------------------- ViT blocks
@@ -315,6 +333,24 @@ class OpenCLIPVision(BaseModule):
             result['attn'] = attns
         if token_blocks:
             result['tokens'] = tokens
+        return result
+
+    # ---------------------------------------------------------------- timm
+    def _forward_timm(self, x, outputs):
+        """timm ViT: its patch tokens after the final norm, each through the projection
+        (SimSeg's image tokens); 'global' pools as the architecture says."""
+        v = self.visual
+        if self.pad_to_patch:
+            p = self.patch_size
+            x = F.pad(x, (0, -x.shape[-1] % p, 0, -x.shape[-2] % p))
+        tokens = v.trunk.forward_features(x)
+        result: Dict[str, Tensor] = {}
+        if 'global' in outputs:
+            result['global'] = v.head(v.trunk.forward_head(tokens))
+        if 'dense' in outputs:
+            h, w = x.shape[-2] // self.patch_size, x.shape[-1] // self.patch_size
+            dense = v.head(tokens[:, v.trunk.num_prefix_tokens:])
+            result['dense'] = dense.transpose(1, 2).reshape(x.shape[0], -1, h, w)
         return result
 
     # -------------------------------------------------------------- ResNet

@@ -1,11 +1,10 @@
-import importlib
-import os.path as osp
 from typing import Optional
 
-import torch
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 from torch import Tensor
+
+from ..clip.loading import load_timm_weights
 
 
 @MODELS.register_module()
@@ -33,23 +32,8 @@ class TimmViTTokens(BaseModule):
 
     def init_weights(self):
         super().init_weights()
-        if self.pretrained is None:
-            return
-        import timm
-        if self.pretrained == 'timm':
-            state = timm.create_model(self.model_name, pretrained=True, num_classes=0).state_dict()
-        else:
-            if not osp.isfile(self.pretrained):
-                raise FileNotFoundError(f'ViT checkpoint not found: {self.pretrained}')
-            state = torch.load(self.pretrained, map_location='cpu', weights_only=True)
-            state = state.get('state_dict', state.get('model', state))
-            filter_fn = getattr(importlib.import_module(type(self.vit).__module__), 'checkpoint_filter_fn', None)
-            if filter_fn is not None:  # timm's conversion of official checkpoints (e.g. DINO's)
-                state = filter_fn(state, self.vit)
-        missing, unexpected = self.vit.load_state_dict(state, strict=False)
-        missing = [k for k in missing if not k.startswith('head')]
-        if missing:
-            raise ValueError(f'{self.pretrained}: weights missing for {missing[:5]}')
+        if self.pretrained is not None:
+            load_timm_weights(self.vit, self.model_name, self.pretrained)
 
     def forward(self, x: Tensor) -> Tensor:
         tokens = self.vit.forward_features(x)[:, self.vit.num_prefix_tokens:]

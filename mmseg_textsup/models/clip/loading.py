@@ -7,6 +7,7 @@ Weights are chosen by ``(model_name, pretrained)`` where ``pretrained`` is ``Non
 file (an OpenAI TorchScript ``.pt``, an open_clip state dict ``.pt/.pth/.bin`` or a
 ``.safetensors`` file).
 """
+import importlib
 import os
 import os.path as osp
 import socket
@@ -15,11 +16,16 @@ from typing import Dict, Optional, Tuple
 from urllib.parse import urlparse
 
 import open_clip
+import timm
 import torch
+import transformers
 from mmengine.logging import print_log
 from open_clip import factory as open_clip_factory
 from open_clip import pretrained as open_clip_pretrained
+from open_clip.hf_model import HFTextEncoder
 from open_clip.model import _build_text_tower, _build_vision_tower
+from open_clip.timm_model import TimmModel
+from open_clip.tokenizer import HFTokenizer
 
 _CONFIG_DIR = osp.join(osp.dirname(__file__), 'model_configs')
 open_clip.add_model_config(_CONFIG_DIR)
@@ -32,6 +38,20 @@ def get_clip_config(model_name: str) -> dict:
         known = ', '.join(open_clip.list_models())
         raise ValueError(f'Unknown open_clip architecture {model_name!r}. Known: {known}')
     return cfg
+
+
+def get_tokenizer(model_name: str, hf_tokenizer: Optional[str] = None, context_length: Optional[int] = None):
+    """open_clip's tokenizer of ``model_name``, or, for an architecture with a Hugging Face text
+    tower, ``hf_tokenizer``: a tokenizer name or local directory replacing the architecture's
+    (e.g. a copy of ``bert-base-uncased`` on a machine without internet access)."""
+    if hf_tokenizer is None:
+        return open_clip.get_tokenizer(model_name, context_length=context_length)
+    text_cfg = get_clip_config(model_name)['text_cfg']
+    if not text_cfg.get('hf_model_name'):
+        raise ValueError(f'hf_tokenizer is given, but {model_name!r} has no Hugging Face text tower.')
+    if _is_local_path(hf_tokenizer) and not osp.isdir(hf_tokenizer):
+        raise FileNotFoundError(f'Hugging Face tokenizer directory not found: {hf_tokenizer}')
+    return HFTokenizer(hf_tokenizer, context_length=context_length or text_cfg['context_length'])
 
 
 def uses_quick_gelu(model_name: str, pretrained: Optional[str], quick_gelu: Optional[bool]) -> bool:
@@ -59,12 +79,67 @@ def build_towers(model_name: str,
     """Build the randomly initialised vision and/or text tower of an open_clip architecture
     (``norm_eps``: the vision tower's LayerNorm epsilon instead of open_clip's 1e-5)."""
     cfg = get_clip_config(model_name)
-    if cfg.get('custom_text') and cfg['text_cfg'].get('hf_model_name'):
-        raise NotImplementedError(f'{model_name!r} uses a Hugging Face text tower, which is not supported.')
     vision_cfg = cfg['vision_cfg'] if norm_eps is None else dict(cfg['vision_cfg'], norm_kwargs=dict(eps=norm_eps))
     visual = _build_vision_tower(cfg['embed_dim'], vision_cfg, quick_gelu) if vision else None
-    txt = _build_text_tower(cfg['embed_dim'], cfg['text_cfg'], quick_gelu) if text else None
+    if isinstance(visual, TimmModel):
+        # the same trunk, accepting any input size (timm resamples its position embeddings)
+        visual.trunk = timm.create_model(vision_cfg['timm_model_name'], num_classes=0,
+                                         global_pool=vision_cfg.get('timm_pool', 'avg'), dynamic_img_size=True)
+    txt = None
+    if text and cfg['text_cfg'].get('hf_model_name'):
+        txt = _build_hf_text_tower(cfg['embed_dim'], cfg['text_cfg'])
+    elif text:
+        txt = _build_text_tower(cfg['embed_dim'], cfg['text_cfg'], quick_gelu)
     return visual, txt
+
+
+def _build_hf_text_tower(embed_dim: int, text_cfg: dict) -> HFTextEncoder:
+    """open_clip's Hugging Face text tower, randomly initialised. Its architecture comes from
+    the config's ``hf_config`` (``transformers.AutoConfig.for_model`` arguments), so that it builds
+    offline; without one, from the hub's config of ``hf_model_name`` (a download)."""
+    if text_cfg.get('hf_config'):
+        hf_config = transformers.AutoConfig.for_model(**text_cfg['hf_config'])
+    else:
+        hf_config = transformers.AutoConfig.from_pretrained(text_cfg['hf_model_name'])
+    tower = HFTextEncoder(text_cfg['hf_model_name'], output_dim=embed_dim, config=hf_config,
+                          pooler_type=text_cfg.get('hf_pooler_type'), proj_type=text_cfg.get('hf_proj_type'))
+    if hasattr(tower.transformer, 'pooler'):
+        tower.transformer.pooler = None  # no pooling layer: [CLS] is read from the last hidden state
+    return tower
+
+
+def load_timm_weights(model: torch.nn.Module, model_name: str, pretrained: str) -> None:
+    """Load a timm model's weights: ``pretrained='timm'`` downloads timm's own weights for
+    ``model_name`` (or takes them from the cache); otherwise a local checkpoint file (a timm
+    state dict, or an official one that timm's checkpoint filter converts). Classifier heads
+    are ignored; any other missing weight raises."""
+    if pretrained == 'timm':
+        state = timm.create_model(model_name, pretrained=True, num_classes=0).state_dict()
+    else:
+        if not osp.isfile(pretrained):
+            raise FileNotFoundError(f'timm checkpoint not found: {pretrained}')
+        state = torch.load(pretrained, map_location='cpu', weights_only=True)
+        state = state.get('state_dict', state.get('model', state))
+        filter_fn = getattr(importlib.import_module(type(model).__module__), 'checkpoint_filter_fn', None)
+        if filter_fn is not None:  # timm's conversion of official checkpoints (e.g. DINO's)
+            state = filter_fn(state, model)
+    missing, _ = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not k.startswith('head')]
+    if missing:
+        raise ValueError(f'{pretrained}: weights missing for {missing[:5]}')
+    print_log(f'loaded {model_name} weights from {pretrained}', logger='current')
+
+
+def load_hf_weights(tower: HFTextEncoder, pretrained: str) -> None:
+    """Load a Hugging Face text tower's transformer weights from a hub name (``'bert-base-uncased'``,
+    downloaded or cached) or a local directory saved by ``save_pretrained``; the projection into
+    the joint space keeps its initialisation, as in SimSeg's pre-training."""
+    if _is_local_path(pretrained) and not osp.isdir(pretrained):
+        raise FileNotFoundError(f'Hugging Face model directory not found: {pretrained}')
+    source = transformers.AutoModel.from_pretrained(pretrained, add_pooling_layer=False)
+    check_state_dict_fits(tower.transformer, source.state_dict(), f'{pretrained} (Hugging Face text tower)')
+    tower.transformer.load_state_dict(source.state_dict(), strict=True)
+    print_log(f'loaded the text transformer from {pretrained}', logger='current')
 
 
 def _is_local_path(pretrained: str) -> bool:

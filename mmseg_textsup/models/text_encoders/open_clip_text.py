@@ -1,12 +1,13 @@
 from typing import Dict, Optional
 
-import open_clip
 import torch
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
+from open_clip.hf_model import HFTextEncoder
 from torch import Tensor, nn
 
-from ..clip.loading import build_towers, load_tower_weights, uses_quick_gelu
+from ..clip.loading import (build_towers, get_clip_config, get_tokenizer, load_hf_weights, load_tower_weights,
+                            uses_quick_gelu)
 
 
 @MODELS.register_module()
@@ -17,12 +18,19 @@ class OpenCLIPText(BaseModule):
     with ``return_tokens=True``, ``'tokens'``: every token projected into the joint space
     (B, L, D) with ``'mask'`` (B, L) marking real tokens (start, words, end).
 
+    A Hugging Face text tower (an architecture with ``hf_model_name``, e.g. SimSeg's BERT) gives
+    ``'global'`` from its pooler ([CLS]) and ``'tokens'`` from every position of its last hidden
+    state, with ``'mask'`` its attention mask.
+
     Args:
         model_name (str): open_clip architecture.
         pretrained (str, optional): open_clip tag or local checkpoint, loaded in
-            :meth:`init_weights`. Defaults to None.
+            :meth:`init_weights`; for a Hugging Face tower, a hub name (``'bert-base-uncased'``)
+            or a local ``save_pretrained`` directory of its transformer. Defaults to None.
         quick_gelu (bool, optional): force QuickGELU. Defaults to None (auto).
         frozen (bool): freeze the tower (no gradients, always in eval mode). Defaults to False.
+        hf_tokenizer (str, optional): for a Hugging Face tower, a tokenizer name or local
+            directory replacing the architecture's. Defaults to None.
         init_cfg (dict, optional): MMEngine init config. Defaults to None.
     """
 
@@ -31,6 +39,7 @@ class OpenCLIPText(BaseModule):
                  pretrained: Optional[str] = None,
                  quick_gelu: Optional[bool] = None,
                  frozen: bool = False,
+                 hf_tokenizer: Optional[str] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         self.model_name = model_name
@@ -38,7 +47,8 @@ class OpenCLIPText(BaseModule):
         self.quick_gelu_setting = quick_gelu
         self.quick_gelu = uses_quick_gelu(model_name, pretrained, quick_gelu)
         _, self.text = build_towers(model_name, vision=False, text=True, quick_gelu=self.quick_gelu)
-        self.tokenizer = open_clip.get_tokenizer(model_name)
+        self.hf_tokenizer = hf_tokenizer
+        self._tokenizer = None
         self.frozen = frozen
         if frozen:
             self.text.requires_grad_(False)
@@ -48,11 +58,23 @@ class OpenCLIPText(BaseModule):
         return self.text.output_dim
 
     @property
+    def is_hf(self) -> bool:
+        return isinstance(self.text, HFTextEncoder)
+
+    @property
     def context_length(self) -> int:
-        return self.text.context_length
+        return get_clip_config(self.model_name)['text_cfg']['context_length']
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:  # built on first use: a hub tokenizer is a download
+            self._tokenizer = get_tokenizer(self.model_name, self.hf_tokenizer)
+        return self._tokenizer
 
     def init_weights(self):
-        if self.pretrained is not None:
+        if self.pretrained is not None and self.is_hf:
+            load_hf_weights(self.text, self.pretrained)
+        elif self.pretrained is not None:
             load_tower_weights(self.text, self.model_name, self.pretrained, 'text', self.quick_gelu_setting)
         super().init_weights()
 
@@ -70,6 +92,10 @@ class OpenCLIPText(BaseModule):
         if not return_tokens:
             return {'global': self.text(tokens)}
         t = self.text
+        if self.is_hf:
+            mask = tokens != t.config.pad_token_id
+            out = t.transformer(input_ids=tokens, attention_mask=mask.long())
+            return {'global': t.proj(t.pooler(out, mask.long())), 'tokens': t.proj(out.last_hidden_state), 'mask': mask}
         x, attn_mask = t._embeds(tokens)
         x = t.ln_final(t.transformer(x, attn_mask=attn_mask))
         eot = tokens.argmax(dim=-1)
