@@ -45,9 +45,9 @@ def test_hard_assignment_is_one_hot_while_gradients_reach_the_centers():
     assert torch.equal(m.sum(-1), torch.ones(3, 12)) and set(m.unique().tolist()) <= {0.0, 1.0}
     (out['regions'] * torch.randn_like(out['regions'])).sum().backward()
     assert group.centers.grad is not None and group.centers.grad.abs().sum() > 0
-    # norm_patches is used only in the assignment logits: its gradient can only come through
+    # the keys are used only in the assignment logits: their gradient can only come through
     # the straight-through estimator of the one-hot assignment
-    assert group.norm_patches.weight.grad.abs().sum() > 0
+    assert group.norm_keys.weight.grad.abs().sum() > 0
     # the soft distribution is the Gumbel-perturbed softmax: rows sum to one, argmax = the one-hot
     torch.testing.assert_close(out['probs'].sum(-1), torch.ones(3, 12))
     assert torch.equal(out['probs'].argmax(-1), m.argmax(-1))
@@ -60,47 +60,53 @@ def test_assignment_is_deterministic_argmax_in_eval():
     a, b = group(patches), group(patches)
     torch.testing.assert_close(a['assignment'], b['assignment'])
     torch.testing.assert_close(a['assignment'].argmax(-1), a['logits'].argmax(-1))
-    torch.testing.assert_close(a['probs'], (a['logits'] / group.tau).softmax(-1))
+    torch.testing.assert_close(a['probs'], a['logits'].softmax(-1))  # no temperature in evaluation
 
 
-def test_assignment_logits_are_the_papers_plain_product_unless_scaled():
+def test_assignment_logits_are_keys_times_normed_centers_and_regions_mlp_of_value_means():
     torch.manual_seed(3)
+    group = SemanticGroup(width=16, num_heads=2, num_centers=3, num_cross_layers=0).eval()
     patches = torch.randn(1, 6, 16)
-    for scaled in (False, True):
-        group = SemanticGroup(width=16, num_heads=2, num_centers=3, num_cross_layers=0, scaled_logits=scaled).eval()
-        product = group.norm_patches(patches) @ group.norm_centers(group.centers[None]).transpose(1, 2)
-        expected = product / 4.0 if scaled else product  # sqrt(16)
-        torch.testing.assert_close(group(patches)['logits'], expected)
-
-
-def test_regions_are_mlp_of_member_mean_plus_center():
-    torch.manual_seed(2)
-    group = SemanticGroup(width=8, num_heads=2, num_centers=3, num_cross_layers=0).eval()
-    patches = torch.randn(1, 6, 8)
     out = group(patches)
+    normed = group.norm(patches).transpose(1, 2)
+    keys = group.norm_keys(group.key_proj(normed).transpose(1, 2))
+    values = group.value_proj(normed).transpose(1, 2)[0]
+    centers = group.norm_centers(group.centers[None])
+    torch.testing.assert_close(out['logits'], keys @ centers.transpose(1, 2))  # eq. 2, unscaled
     m = out['assignment'][0]
     for k in range(3):
         members = m[:, k].bool()
-        mean = patches[0, members].mean(0) if members.any() else torch.zeros(8)
-        torch.testing.assert_close(out['regions'][0, k], group.region_mlp(mean + group.centers[k]))
+        mean = values[members].mean(0) if members.any() else torch.zeros(16)
+        torch.testing.assert_close(out['regions'][0, k], group.region_mlp(centers[0, k] + mean))
 
 
-def test_superpixel_kl_is_zero_for_shared_distributions_and_positive_otherwise():
-    ids = torch.tensor([[0, 0, 1, 1]])
-    p = torch.tensor([[[0.7, 0.3], [0.7, 0.3], [0.1, 0.9], [0.1, 0.9]]])
-    sp = ids.reshape(1, 2, 2)  # one pixel per patch
+def test_official_cross_context_reads_keys_across_the_batch_and_per_image_does_not():
+    torch.manual_seed(4)
+    official = SemanticGroup(width=16, num_heads=2, num_centers=2, num_cross_layers=1).eval()
+    per_image = SemanticGroup(width=16, num_heads=2, num_centers=2, num_cross_layers=1,
+                              cross_context='per_image').eval()
+    per_image.load_state_dict(official.state_dict())
+    patches = torch.randn(3, 4, 16)
+    alone = [per_image(p[None])['regions'] for p in patches]
+    torch.testing.assert_close(per_image(patches)['regions'], torch.cat(alone))  # images independent
+    torch.testing.assert_close(official(patches[:1])['regions'], alone[0])  # one image: the same
+    changed = patches.clone()
+    changed[1:] = torch.randn(2, 4, 16)
+    assert not torch.allclose(official(changed)['regions'][0], official(patches)['regions'][0])
+    with pytest.raises(ValueError, match='cross_context'):
+        SemanticGroup(width=16, num_heads=2, cross_context='mixed')
+
+
+def test_superpixel_kl_is_the_official_symmetric_kl_of_softmaxed_assignments():
+    sp = torch.tensor([[[0, 0], [1, 1]]])  # one pixel per patch: super-patches {0, 1} and {2, 3}
+    m = torch.tensor([[[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]])
     loss = SuperpixelKLLoss()
-    assert loss(p, sp, (2, 2)).item() == pytest.approx(0.0, abs=1e-6)
-    q = p.clone()
-    q[0, 1] = torch.tensor([0.5, 0.5])  # patch 1 disagrees with patch 0
-    mean = torch.tensor([0.6, 0.4])
-
-    def sym_kl(a, b):
-        return float(((a - b) * (a.log() - b.log())).sum())
-
-    expected = sym_kl(q[0, 0], mean) + sym_kl(q[0, 1], mean)  # eq. 6: sum over patches
+    assert loss(m, sp, (2, 2)).item() == pytest.approx(0.0, abs=1e-7)
+    q = m.clone()
+    q[0, 1] = torch.tensor([0.0, 1.0])  # patch 1 disagrees with patch 0
+    p, mean = q.softmax(-1), torch.tensor([[0.5, 0.5]] * 2 + [[0.0, 1.0]] * 2).softmax(-1)
+    expected = float(((p - mean) * (p.log() - mean.log())).sum()) / (2 * q.numel())
     assert loss(q, sp, (2, 2)).item() == pytest.approx(expected, rel=1e-5)
-    assert SuperpixelKLLoss(reduction='mean')(q, sp, (2, 2)).item() == pytest.approx(expected / 4, rel=1e-5)
 
 
 def test_super_patch_means_never_mix_images():
@@ -111,14 +117,11 @@ def test_super_patch_means_never_mix_images():
     torch.testing.assert_close(means[1], probs[1])
 
 
-def test_patch_superpixel_ids_mean_floor_and_majority():
+def test_patch_superpixel_ids_are_the_floor_of_the_mean_pixel_id():
     sp = torch.tensor([[[0, 0, 5, 5], [0, 1, 5, 5], [2, 2, 3, 3], [2, 2, 3, 4]]])
-    # mean_floor (paper): floor(mean) per 2x2 patch: 0.25 -> 0, 5 -> 5, 2 -> 2, 3.25 -> 3
+    # floor(mean) per 2x2 patch: 0.25 -> 0, 5 -> 5, 2 -> 2, 3.25 -> 3
     assert patch_superpixel_ids(sp, (2, 2)).tolist() == [[0, 5, 2, 3]]
-    assert patch_superpixel_ids(sp, (2, 2), 'majority').tolist() == [[0, 5, 2, 3]]
-    sp2 = torch.tensor([[[1, 9], [9, 9]]])
-    assert patch_superpixel_ids(sp2, (1, 1)).tolist() == [[7]]  # floor(28 / 4)
-    assert patch_superpixel_ids(sp2, (1, 1), 'majority').tolist() == [[9]]
+    assert patch_superpixel_ids(torch.tensor([[[1, 9], [9, 9]]]), (1, 1)).tolist() == [[7]]  # floor(28 / 4)
 
 
 def test_reconstruction_scores_only_masked_patches():
@@ -193,9 +196,10 @@ def test_zero_shot_scores_are_the_assignment_times_region_scores():
     region_scores = model.text_encoder(out['regions'].transpose(1, 2))[0]  # T, L
     expected = (out['assignment'][0] @ region_scores.t()).t().reshape(3, 4, 4) * model.logit_scale()
     torch.testing.assert_close(model.zero_shot(model, images)[0], expected)
-    # the dense output is M @ regions; the image embedding the max-pool of the regions
+    # the dense output is M @ regions; the image embedding is the max-pool of the stage-3 regions
+    # before ln_post and the projection (the official order), not the max of the projected regions
     torch.testing.assert_close(out['dense'][0].flatten(1).t(), out['assignment'][0] @ out['regions'][0])
-    torch.testing.assert_close(out['global'], out['regions'].amax(1))
+    assert not torch.allclose(out['global'], out['regions'].amax(1))
     labels = model.predict(images)[0].pred_sem_seg.data
     assert labels.shape == (1, 32, 32)
     with pytest.raises(ValueError, match='SegCLIPVision returns only'):
@@ -264,9 +268,10 @@ def test_toy_config_learning_rates_follow_the_paper_split(tmp_path):
     base = cfg.optim_wrapper.optimizer.lr
     slow = ['text_encoder.tower.text.token_embedding.weight', 'image_encoder.visual.conv1.weight',
             'image_encoder.visual.positional_embedding',
-            'image_encoder.visual.transformer.resblocks.0.attn.in_proj_weight']
+            'image_encoder.visual.transformer.resblocks.0.attn.in_proj_weight',
+            'loss_module.temperature.log_scale']  # the official logit_scale is in the slow group too
     fast = ['image_encoder.visual.transformer.resblocks.1.attn.in_proj_weight', 'image_encoder.group.centers',
-            'reconstruction.pixel_head.weight', 'loss_module.temperature.log_scale', 'image_encoder.visual.proj']
+            'reconstruction.pixel_head.weight', 'image_encoder.visual.proj']
     for name in slow:
         assert lr[name] == pytest.approx(base * 1e-3), name
     for name in fast:
@@ -319,7 +324,7 @@ def test_grouping_stats_tool_reads_a_trained_checkpoint(tmp_path, monkeypatch, c
     with torch.no_grad():
         logits = model.image_encoder.forward_features(data['inputs'], ('logits', ))['logits']
     used = sum(len(row.argmax(-1).unique()) for row in logits) / 4
-    max_prob = (logits / model.image_encoder.group.tau).softmax(-1).amax(-1).mean().item()
+    max_prob = logits.softmax(-1).amax(-1).mean().item()
     assert float(out['centers used per image']) == pytest.approx(used, abs=0.005)
     assert float(out['mean maximum soft probability']) == pytest.approx(max_prob, abs=0.0005)
     assert -1 <= float(out["mean pairwise cosine of an image's regions"]) <= 1

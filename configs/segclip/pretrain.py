@@ -1,8 +1,10 @@
 # SegCLIP pre-training on CC3M + COCO Captions with all three losses (contrastive + reconstruction +
 # superpixel KL): batch 768 in total (tools/dist_train.sh configs/segclip/pretrain.py 8 -> 96 per
-# GPU), 10 epochs of ~3.4M pairs (~44.3k iterations); lr 4e-3 for the group module, stage 3, the
-# reconstruction branch and the temperature, 4e-6 (x 1e-3) for the text encoder, the embeddings and
-# the CLIP blocks before the group module; cosine schedule. Validation: zero-shot VOC21.
+# GPU), 10 epochs of ~3.4M pairs (~44.3k iterations). The official parameter groups
+# (main_task_align.py): lr 4e-3 for the group module, stage 3, ln_post / proj and the
+# reconstruction branch; 4e-6 (x 1e-3) for the text encoder, the embeddings, ln_pre, the CLIP blocks
+# before the group module and the temperature; AdamW betas (0.9, 0.98), eps 1e-6, weight decay 0.05
+# except biases; 15 % linear warm-up, cosine to 0; gradients clipped at norm 1. Validation: VOC21.
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/segclip_vit_b16.py',
     '../_base_/datasets/cc3m_coco_caption_pairs.py', '../_base_/datasets/voc21.py'
@@ -20,10 +22,9 @@ test_dataloader = val_dataloader
 clip_lr = dict(lr_mult=1e-3)  # 4e-6
 optim_wrapper = dict(
     type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=4e-3, weight_decay=0.2, betas=(0.9, 0.98), eps=1e-6),
+    optimizer=dict(type='AdamW', lr=4e-3, weight_decay=0.05, betas=(0.9, 0.98), eps=1e-6),
     clip_grad=dict(max_norm=1.0),
     paramwise_cfg=dict(
-        norm_decay_mult=0.0,
         bias_decay_mult=0.0,
         custom_keys={
             'text_encoder.': clip_lr,
@@ -33,11 +34,12 @@ optim_wrapper = dict(
             'image_encoder.visual.ln_pre': clip_lr,
             **{f'image_encoder.visual.transformer.resblocks.{i}.': clip_lr
                for i in range(group_after)},
-            'log_scale': dict(decay_mult=0.0),
+            'log_scale': clip_lr,
         }))
+warmup_iters = 6645  # 15 %
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=4430),  # 10 % warm-up
-    dict(type='CosineAnnealingLR', eta_min=0.0, by_epoch=False, begin=4430, end=max_iters),
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=warmup_iters),
+    dict(type='CosineAnnealingLR', eta_min=0.0, by_epoch=False, begin=warmup_iters, end=max_iters),
 ]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=4430)
 val_cfg = dict(type='ValLoop')

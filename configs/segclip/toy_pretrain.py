@@ -34,7 +34,7 @@ optim_wrapper = dict(
             'image_encoder.visual.positional_embedding': clip_lr,
             'image_encoder.visual.ln_pre': clip_lr,
             'image_encoder.visual.transformer.resblocks.0.': clip_lr,
-            'log_scale': dict(decay_mult=0.0),
+            'log_scale': clip_lr,
         }))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=30),

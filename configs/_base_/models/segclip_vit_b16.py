@@ -23,7 +23,7 @@ model = dict(
         decoder_width=512,
         decoder_depth=3,
         decoder_heads=16),
-    superpixel_kl=dict(type='SuperpixelKLLoss', patch_rule='mean_floor', reduction='sum'),
+    superpixel_kl=dict(type='SuperpixelKLLoss'),
     zero_shot=dict(type='SegCLIPZeroShot'),
     vocabulary='voc20',
     templates='single',

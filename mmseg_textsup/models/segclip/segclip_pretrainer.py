@@ -15,9 +15,9 @@ class SegCLIPPretrainer(ImageTextPretrainer):
 
     Call graph::
 
-        loss(): image_encoder.forward_features('global', 'probs')   # SegCLIPVision
+        loss(): image_encoder.forward_features('global', 'assignment')   # SegCLIPVision
                   -> CLIPContrastiveLoss(max-pooled regions, text EOT feature)
-                  -> SuperpixelKLLoss(probs, data_samples[i].superpixels)
+                  -> SuperpixelKLLoss(assignment, data_samples[i].superpixels)
                 reconstruction(image_encoder, inputs)               # second pass, 25 % visible
                   -> image_encoder.group_patches(keep) -> restore -> extra layers -> MAE decoder
         predict(): as ImageTextPretrainer, with SegCLIPZeroShot
@@ -28,8 +28,8 @@ class SegCLIPPretrainer(ImageTextPretrainer):
 
     Args:
         image_encoder (dict): a :class:`SegCLIPVision`.
-        reconstruction (dict, optional): :class:`SegCLIPReconstructionLoss`; its ``width``
-            and ``patch_size`` come from the image encoder. None: not used.
+        reconstruction (dict, optional): :class:`SegCLIPReconstructionLoss`; its ``width``,
+            ``patch_size`` and ``num_centers`` come from the image encoder. None: not used.
         superpixel_kl (dict, optional): :class:`SuperpixelKLLoss`; needs ``superpixels`` in
             the data samples (the ``Superpixels`` transform). None: not used.
         zero_shot (dict): defaults to :class:`SegCLIPZeroShot`.
@@ -47,11 +47,12 @@ class SegCLIPPretrainer(ImageTextPretrainer):
         if reconstruction is not None:
             self.reconstruction = MODELS.build(
                 reconstruction,
-                default_args=dict(width=self.image_encoder.width, patch_size=self.image_encoder.patch_size))
+                default_args=dict(width=self.image_encoder.width, patch_size=self.image_encoder.patch_size,
+                                  num_centers=self.image_encoder.group.num_centers))
         self.superpixel_kl = MODELS.build(superpixel_kl) if superpixel_kl is not None else None
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
-        outputs = ('global', 'probs') if self.superpixel_kl is not None else ('global', )
+        outputs = ('global', 'assignment') if self.superpixel_kl is not None else ('global', )
         image = self.image_encoder.forward_features(inputs, outputs)
         text = self.encode_captions(data_samples)['global']
         losses = {self.loss_module.loss_name: self.loss_module(image['global'], text)}
@@ -61,7 +62,7 @@ class SegCLIPPretrainer(ImageTextPretrainer):
                                'to the training pipeline (or set superpixel_kl=None).')
             superpixels = torch.stack([s.superpixels for s in data_samples])
             grid = (inputs.shape[2] // self.image_encoder.patch_size, inputs.shape[3] // self.image_encoder.patch_size)
-            losses[self.superpixel_kl.loss_name] = self.superpixel_kl(image['probs'], superpixels, grid)
+            losses[self.superpixel_kl.loss_name] = self.superpixel_kl(image['assignment'], superpixels, grid)
         if self.reconstruction is not None:
             losses[self.reconstruction.loss_name] = self.reconstruction(self.image_encoder, inputs)
         losses['logit_scale'] = self.logit_scale().detach()

@@ -1,12 +1,15 @@
 from typing import Optional
 
 import torch
-import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 from open_clip.transformer import LayerNorm, ResidualAttentionBlock
 from timm.layers import build_sincos2d_pos_embed
 from torch import Tensor, nn
+
+from .semantic_group import QuickGELU
+
+quick_gelu = QuickGELU()
 
 
 def patchify(images: Tensor, patch_size: int) -> Tensor:
@@ -33,17 +36,19 @@ class SegCLIPReconstructionLoss(BaseModule):
 
     ``mask_ratio`` of the patches are dropped; the image encoder's stages 1-2 run on the
     visible patches only, giving regions H_p^(m) and the assignment M^(m) (n, L). Patch
-    tokens come back as ``GELU(Linear(M^(m) H_p^(m)))``, pass ``num_extra_layers``
+    tokens come back as ``QuickGELU(Linear_L(M^(m)) H_p^(m))`` (the official
+    ``ReconstructLayer``: a linear map over the centers axis of the assignment), pass ``num_extra_layers``
     transformer layers, then an MAE decoder (mask tokens at the masked positions, fixed 2-D
     sin-cos positions, ``decoder_depth`` layers, a linear pixel head). The loss is the MSE
     between predicted and true pixels of the **masked** patches only.
 
-    The layers are built for the encoder's width and patch size, which the pre-training
-    model passes in (``width``, ``patch_size``).
+    The layers are built for the encoder's width, patch size and number of centers, which the
+    pre-training model passes in (``width``, ``patch_size``, ``num_centers``).
 
     Args:
         width (int): width of the image encoder's tokens.
         patch_size (int): patch size of the image encoder.
+        num_centers (int): centers of the image encoder's group module.
         mask_ratio (float): fraction of masked patches. Defaults to 0.75.
         num_extra_layers (int): transformer layers after the reconstruction layer (the paper:
             "similar to the third stage"). Defaults to 2.
@@ -59,6 +64,7 @@ class SegCLIPReconstructionLoss(BaseModule):
     def __init__(self,
                  width: int,
                  patch_size: int,
+                 num_centers: int,
                  mask_ratio: float = 0.75,
                  num_extra_layers: int = 2,
                  decoder_width: int = 512,
@@ -76,7 +82,7 @@ class SegCLIPReconstructionLoss(BaseModule):
         self.norm_pix = norm_pix
         self.loss_weight = loss_weight
         heads = max(1, width // 64)
-        self.restore = nn.Linear(width, width)
+        self.restore = nn.Linear(num_centers, num_centers)
         self.extra_layers = nn.ModuleList([ResidualAttentionBlock(width, heads) for _ in range(num_extra_layers)])
         self.decoder_embed = nn.Linear(width, decoder_width)
         self.mask_token = nn.Parameter(torch.zeros(decoder_width))
@@ -93,7 +99,7 @@ class SegCLIPReconstructionLoss(BaseModule):
     def reconstruct(self, image_encoder, images: Tensor, keep: Tensor) -> Tensor:
         """Predicted pixels (B, N, p*p*C) of every patch from the visible ones (``keep``)."""
         group = image_encoder.group_patches(images, keep)
-        tokens = F.gelu(self.restore(group['assignment'] @ group['regions']))  # B, n, C
+        tokens = quick_gelu(self.restore(group['assignment']) @ group['regions'])  # B, n, C
         for layer in self.extra_layers:
             tokens = layer(tokens)
         tokens = self.decoder_embed(tokens)

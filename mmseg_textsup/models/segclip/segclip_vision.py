@@ -1,6 +1,5 @@
 from typing import Dict, Optional, Sequence
 
-import torch
 from mmseg.registry import MODELS
 from torch import Tensor
 
@@ -15,12 +14,13 @@ class SegCLIPVision(OpenCLIPVision):
     """SegCLIP's image encoder: an open_clip ViT with the semantic group module plugged in
     after block ``group_after`` (https://arxiv.org/abs/2211.14813, sec. 2.2).
 
-    Stage 1 runs the first ``group_after`` CLIP blocks on the class and patch tokens; stage 2
-    (:class:`SemanticGroup`) gathers the patch tokens into L region tokens with a hard
-    assignment (the class token is dropped there); stage 3 runs the remaining CLIP blocks on
-    the region tokens, followed by CLIP's ``ln_post`` and projection per region. The image
-    embedding is the max-pool of the projected regions. CLIP weights (``pretrained``) fill
-    the ViT; the group module is randomly initialised.
+    As the official ``SegViT``: the class token is split off after ``ln_pre``; stage 1 runs the
+    first ``group_after`` CLIP blocks on the patch tokens alone; stage 2
+    (:class:`SemanticGroup`) gathers them into L region tokens with a hard assignment; stage 3
+    runs the remaining CLIP blocks on the region tokens. The image embedding is the max-pool
+    of the stage-3 regions followed by CLIP's ``ln_post`` and projection; each region goes
+    through ``ln_post`` and the projection too. CLIP weights (``pretrained``) fill the ViT;
+    the group module is randomly initialised.
 
     ``forward_features`` returns any of ``SEGCLIP_OUTPUTS``: ``global`` (B, D), ``regions``
     (B, L, D), ``assignment`` M (B, N, L, one-hot rows), ``logits`` / ``probs`` (B, N, L, the
@@ -33,8 +33,6 @@ class SegCLIPVision(OpenCLIPVision):
         num_centers (int): learnable centers L. Defaults to 8.
         num_cross_layers (int): cross-attention layers of the group module. Defaults to 2.
         gumbel_tau (float): Gumbel-softmax temperature. Defaults to 0.9.
-        scaled_logits (bool): divide the assignment logits by sqrt(width) (not the paper's
-            eq. 2; see :class:`SemanticGroup`). Defaults to False.
         quick_gelu (bool, optional): see :class:`OpenCLIPVision`.
         init_cfg (dict, optional): MMEngine init config.
     """
@@ -46,7 +44,6 @@ class SegCLIPVision(OpenCLIPVision):
                  num_centers: int = 8,
                  num_cross_layers: int = 2,
                  gumbel_tau: float = 0.9,
-                 scaled_logits: bool = False,
                  quick_gelu: Optional[bool] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(model_name, pretrained, quick_gelu, outputs=('global', ), dense_mode='qk', frozen=False,
@@ -56,8 +53,7 @@ class SegCLIPVision(OpenCLIPVision):
         if not 0 < group_after < self.num_blocks:
             raise ValueError(f'group_after must be in [1, {self.num_blocks - 1}] for {model_name}, got {group_after}')
         self.group_after = group_after
-        self.group = SemanticGroup(self.width, self.blocks[0].attn.num_heads, num_centers, num_cross_layers, gumbel_tau,
-                                   scaled_logits=scaled_logits)
+        self.group = SemanticGroup(self.width, self.blocks[0].attn.num_heads, num_centers, num_cross_layers, gumbel_tau)
 
     @property
     def width(self) -> int:
@@ -75,11 +71,10 @@ class SegCLIPVision(OpenCLIPVision):
             dict: :class:`SemanticGroup` outputs plus ``grid`` (h, w) of the full image.
         """
         tokens, grid = self.embed(x)
+        patches = tokens[:, 1:]  # the class token takes no part
         if keep is not None:
-            patches = tokens[:, 1:].gather(1, keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
-            tokens = torch.cat([tokens[:, :1], patches], dim=1)
-        tokens = self.run_blocks(tokens, 0, self.group_after)[0]
-        out = self.group(tokens[:, 1:])
+            patches = patches.gather(1, keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
+        out = self.group(self.run_blocks(patches, 0, self.group_after)[0])
         out['grid'] = grid
         return out
 
@@ -95,13 +90,14 @@ class SegCLIPVision(OpenCLIPVision):
             raise ValueError(f'SegCLIPVision returns only {SEGCLIP_OUTPUTS}; asked for {sorted(unknown)}'
                              f'{" and attention / token blocks" if attn_blocks or token_blocks else ""}.')
         group = self.group_patches(x)
-        regions = group['regions']
-        regions = self.head(self.run_blocks(regions, self.group_after)[0])  # B, L, D
+        stage3 = self.run_blocks(group['regions'], self.group_after)[0]
         result = {k: group[k] for k in ('assignment', 'probs', 'logits') if k in outputs}
+        if 'global' in outputs:
+            result['global'] = self.head(stage3.amax(dim=1))
+        if 'regions' in outputs or 'dense' in outputs:
+            regions = self.head(stage3)  # B, L, D
         if 'regions' in outputs:
             result['regions'] = regions
-        if 'global' in outputs:
-            result['global'] = regions.amax(dim=1)
         if 'dense' in outputs:
             gh, gw = group['grid']
             dense = group['assignment'] @ regions  # B, N, D

@@ -1,4 +1,4 @@
-from typing import Literal, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -7,20 +7,10 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 
-def patch_superpixel_ids(superpixels: Tensor, grid: Tuple[int, int], rule: str = 'mean_floor') -> Tensor:
-    """One superpixel id per patch (B, h*w) from per-pixel ids (B, H, W).
-
-    ``'mean_floor'`` (the paper): the floor of the mean id of the patch's pixels.
-    ``'majority'``: the most frequent id (needs H, W divisible by the grid).
-    """
-    sp = superpixels.float().unsqueeze(1)
-    if rule == 'mean_floor':
-        return F.adaptive_avg_pool2d(sp, grid).floor().long().flatten(1)
-    if rule == 'majority':
-        ph, pw = sp.shape[2] // grid[0], sp.shape[3] // grid[1]
-        cells = F.unfold(sp, (ph, pw), stride=(ph, pw))  # B, ph*pw, N
-        return cells.mode(dim=1).values.long()
-    raise ValueError(f"rule must be 'mean_floor' or 'majority', got {rule!r}")
+def patch_superpixel_ids(superpixels: Tensor, grid: Tuple[int, int]) -> Tensor:
+    """One superpixel id per patch (B, h*w) from per-pixel ids (B, H, W): the floor of the mean
+    id of the patch's pixels (the paper and the official ``get_felzenszwalb_from_cache``)."""
+    return F.adaptive_avg_pool2d(superpixels.float().unsqueeze(1), grid).floor().long().flatten(1)
 
 
 def super_patch_means(probs: Tensor, ids: Tensor) -> Tensor:
@@ -36,47 +26,33 @@ def super_patch_means(probs: Tensor, ids: Tensor) -> Tensor:
 
 @MODELS.register_module()
 class SuperpixelKLLoss(BaseModule):
-    """SegCLIP's superpixel-based KL loss (sec. 2.4, eq. 5-6).
+    """SegCLIP's superpixel-based KL loss (sec. 2.4, eqs. 5-6), as the official code
+    (``modules/modeling.py``, ``use_seglabel``).
 
-    Every patch takes a superpixel id (see :func:`patch_superpixel_ids`); the patches with
-    one id form a super-patch. Each patch's region distribution P_j (its soft row of the
-    Gumbel-softmax assignment, ``SemanticGroup``'s ``probs``) is pulled towards the mean
-    distribution of its super-patch, ``P_bar_j``, by the symmetric KL
-    ``KL(P_j || P_bar_j) + KL(P_bar_j || P_j)``: zero exactly when every patch of a
-    super-patch has the same distribution.
+    Every patch takes a superpixel id (see :func:`patch_superpixel_ids`); the patches with one
+    id form a super-patch. With M the (straight-through one-hot) assignment (B, N, L) and
+    M_bar its mean over each super-patch, P = softmax(M) ("the row of M after softmax") and
+    P_bar = softmax(M_bar); the loss is ``(KL(P_bar || P) + KL(P || P_bar)) / 2`` summed over
+    patches and centers and divided by B * N * L. Gradients reach the assignment logits
+    through the straight-through estimator.
 
     Args:
-        patch_rule (str): ``'mean_floor'`` (paper) or ``'majority'``. Defaults to 'mean_floor'.
-        reduction (str): ``'sum'`` over the patches of an image (eq. 6), averaged over images;
-            or ``'mean'`` over patches as well. Defaults to 'sum'.
         loss_weight (float): weight of the loss. Defaults to 1.0.
-        eps (float): floor of the probabilities inside the logarithms. Defaults to 1e-8.
     """
 
-    def __init__(self,
-                 patch_rule: Literal['mean_floor', 'majority'] = 'mean_floor',
-                 reduction: Literal['sum', 'mean'] = 'sum',
-                 loss_weight: float = 1.0,
-                 eps: float = 1e-8,
-                 init_cfg: Optional[dict] = None):
+    def __init__(self, loss_weight: float = 1.0, init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        if reduction not in ('sum', 'mean'):
-            raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
-        self.patch_rule = patch_rule
-        self.reduction = reduction
         self.loss_weight = loss_weight
-        self.eps = eps
 
     @property
     def loss_name(self) -> str:
         return 'loss_superpixel_kl'
 
-    def forward(self, probs: Tensor, superpixels: Tensor, grid: Tuple[int, int]) -> Tensor:
-        """Args: probs (B, N, L) region distributions; superpixels (B, H, W) per-pixel ids;
+    def forward(self, assignment: Tensor, superpixels: Tensor, grid: Tuple[int, int]) -> Tensor:
+        """Args: assignment (B, N, L) one-hot rows; superpixels (B, H, W) per-pixel ids;
         grid (h, w) of the patches, h * w = N."""
-        ids = patch_superpixel_ids(superpixels.to(probs.device), grid, self.patch_rule)
-        mean = super_patch_means(probs, ids)
-        log_p, log_m = probs.clamp_min(self.eps).log(), mean.clamp_min(self.eps).log()
-        per_patch = ((probs - mean) * (log_p - log_m)).sum(dim=-1)  # KL(P||M) + KL(M||P)
-        per_image = per_patch.sum(dim=1) if self.reduction == 'sum' else per_patch.mean(dim=1)
-        return self.loss_weight * per_image.mean()
+        ids = patch_superpixel_ids(superpixels.to(assignment.device), grid)
+        log_p = assignment.log_softmax(dim=-1)
+        log_m = super_patch_means(assignment, ids).log_softmax(dim=-1)
+        symmetric = ((log_p.exp() - log_m.exp()) * (log_p - log_m)).sum()  # KL(P||M) + KL(M||P)
+        return self.loss_weight * symmetric / (2 * assignment.numel())
