@@ -188,20 +188,24 @@ def test_training_step_gives_three_losses_and_updates_the_group_module():
     assert set(ablation.loss(torch.randn(2, 3, 32, 32), samples)) == {'loss_contrastive', 'logit_scale'}
 
 
-def test_zero_shot_scores_are_the_assignment_times_region_scores():
+def test_zero_shot_gives_each_pixel_its_regions_affinities_and_a_background_channel():
     torch.manual_seed(6)
-    model = _model().eval()
+    model = _model(bg_threshold=0.5).eval()  # the read-out's numbers: tests/test_segclip_parity.py
     images = torch.randn(1, 3, 32, 32)
     out = model.image_encoder.forward_features(images, ('regions', 'assignment', 'dense', 'global'))
-    region_scores = model.text_encoder(out['regions'].transpose(1, 2))[0]  # T, L
-    expected = (out['assignment'][0] @ region_scores.t()).t().reshape(3, 4, 4) * model.logit_scale()
-    torch.testing.assert_close(model.zero_shot(model, images)[0], expected)
+    scores = model.zero_shot(model, images)[0]  # background + 3 classes, at the input size
+    assert scores.shape == (4, 32, 32)
+    assert set(scores[0].unique().tolist()) <= {0.0, 1.0}
+    fg = scores[1:].flatten(1).t()
+    assert len(fg.unique(dim=0)) <= model.image_encoder.group.num_centers  # one row per region
+    assert (fg.sum(-1) <= 1 + 1e-6).all()
     # the dense output is M @ regions; the image embedding is the max-pool of the stage-3 regions
     # before ln_post and the projection (the official order), not the max of the projected regions
     torch.testing.assert_close(out['dense'][0].flatten(1).t(), out['assignment'][0] @ out['regions'][0])
     assert not torch.allclose(out['global'], out['regions'].amax(1))
-    labels = model.predict(images)[0].pred_sem_seg.data
-    assert labels.shape == (1, 32, 32)
+    sample = model.predict(images)[0]
+    assert sample.pred_sem_seg.data.shape == (1, 32, 32)
+    torch.testing.assert_close(sample.seg_logits.data, scores)  # no softmax or threshold after the read-out
     with pytest.raises(ValueError, match='SegCLIPVision returns only'):
         model.image_encoder.forward_features(images, ('keys', ))
 

@@ -1,15 +1,17 @@
 """SegCLIP against the official code (fixtures from ``tools/parity/segclip.py``): the image
 encoder with the official group module (``VisualTransformer`` + ``SegViT`` +
-``SemanticLearnerModule``, a batch of 24 images so that the official cross-attention's key
-layout runs on today's torch as on torch 1.x) and the superpixel KL of ``SegCLIP.forward``."""
+``SemanticLearnerModule``, with its batch-mixing key layout), the superpixel KL of
+``SegCLIP.forward`` and the zero-shot read-out of ``ViTSegInference.encode_decode``."""
 import os.path as osp
 import sys
+from types import SimpleNamespace
 
 import pytest
 import torch
+import torch.nn.functional as F
 from conftest import REPO_ROOT
 
-from mmseg_textsup.models.segclip import SuperpixelKLLoss
+from mmseg_textsup.models.segclip import SegCLIPZeroShot, SuperpixelKLLoss
 
 sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'parity'))
 import segclip as parity  # noqa: E402  tools/parity/segclip.py: the same weights and inputs
@@ -49,3 +51,17 @@ def test_superpixel_kl_matches_the_official_loss():
         pixels = patch_ids.repeat_interleave(16, 1).repeat_interleave(16, 2)  # 16 x 16 pixels per patch
         ours = loss(case['assignment'].float().transpose(1, 2), pixels, tuple(patch_ids.shape[1:]))
         assert ours.item() == pytest.approx(case['loss'].item(), rel=1e-5)
+
+
+@pytest.mark.parametrize('case', range(3))
+def test_zero_shot_read_out_matches_the_official_vit_seg_inference(case):
+    case = FIXTURE['read_out_cases'][case]
+    text = case['text_embeddings']
+    model = SimpleNamespace(
+        image_encoder=parity.ours(), logit_scale=lambda: torch.tensor(3.0).exp(),
+        text_encoder=lambda x: torch.einsum('bc...,tc->bt...', F.normalize(x, dim=1), text),  # the classifier's cosine
+        bg_threshold=0.8 if case['with_bg'] else None, bg_index=0)
+    i = case['image_index']
+    scores = SegCLIPZeroShot()(model, parity.images()[i:i + 1])
+    torch.testing.assert_close(scores[..., ::4, ::4], case['scores'], atol=1e-5, rtol=0)
+    assert torch.equal(scores.argmax(dim=1), case['labels'].long())

@@ -11,12 +11,17 @@ patch 16, 64 x 64 images; the official ``SegViT`` always has 12 blocks) filled b
   ``SemanticLearnerModule`` after block 10) in evaluation mode, then ``ln_post`` and ``proj`` as
   ``CLIP.encode_image``: the image embedding, the projected region tokens and the hard and soft
   assignments;
+- the zero-shot read-out: ``seg_segmentation/evaluation/vit_seg.ViTSegInference.encode_decode``
+  (with ``get_attn_maps``) on single images with seeded class embeddings, with and without
+  background; scores on every 4th pixel and every pixel's label are saved;
 - the superpixel KL: the ``use_seglabel`` lines of ``SegCLIP.forward`` (``modules/modeling.py``),
   run through that method with the encoders replaced by the recorded assignments (and random
   one-hot ones) and patch-level superpixel maps; the contrastive term is set to zero.
 
-Only inputs that cannot be regenerated and the outputs are saved. ``diffdist``, ``boto3`` and
-``botocore`` (imported by the official utilities, unused here) are stood in (``tools/parity/official.py``).
+The official cross-attention runs with torch 1.x's reading of its keys (:func:`torch1_key_layout`).
+Only inputs that cannot be regenerated and the outputs are saved. ``diffdist``, ``boto3``,
+``botocore`` and the evaluation's logger (imported by the official files, unused here) are stood
+in (``tools/parity/official.py``).
 """
 import argparse
 import importlib
@@ -43,8 +48,7 @@ def ours() -> SegCLIPVision:
 
 
 def images() -> torch.Tensor:
-    # 24 images = the 8 centers + 16 patches of a key sequence: today's torch reads the official
-    # cross-attention's batch-first keys exactly as torch 1.x did only then (see SemanticGroup)
+    # 24 images (the official code's key layout mixes the images of a batch, see SemanticGroup)
     return seeded_tensor((CENTERS + (SIZE // 16)**2, 3, SIZE, SIZE), 7, 'embedding') * 2
 
 
@@ -75,14 +79,19 @@ def official_state(model: SegCLIPVision) -> dict:
     return state
 
 
-def run_encoder(model: SegCLIPVision) -> dict:
+def official_encoder(model: SegCLIPVision):
+    """The official ``VisualTransformer`` holding our weights, in evaluation mode."""
     vt_mod = importlib.import_module('modules.module_clip_vtransformer')
     width = model.width
     vt = vt_mod.VisualTransformer(SIZE, 16, width, 12, width // 64, model.embed_dim, first_stage_layer=GROUP_AFTER)
     missing, unexpected = vt.load_state_dict(official_state(model), strict=False)
     assert not unexpected, unexpected
     assert all(k.startswith(('transformer.layers_mae2', 'transformer.reconstruct_layer2')) for k in missing), missing
-    vt.eval()
+    return vt.eval()
+
+
+def run_encoder(model: SegCLIPVision) -> dict:
+    vt = official_encoder(model)
     with torch.no_grad():
         x, _, _, mid = vt(images())
         hidden = vt.ln_post(x) @ vt.proj
@@ -114,6 +123,44 @@ def run_kl(hard_assignments) -> dict:
     return dict(kl_cases=cases)
 
 
+def run_read_out(checkout: str, model: SegCLIPVision) -> dict:
+    """The official ``ViTSegInference.encode_decode`` (with and without background) on single
+    images, with the official encoder holding our weights and seeded class embeddings."""
+    vit_seg = official.load(checkout, 'seg_segmentation/evaluation/vit_seg.py', 'seg_segmentation.evaluation.vit_seg')
+    vt = official_encoder(model)
+    cases = []
+    for i, (with_bg, num_classes) in enumerate(((True, 6), (False, 7), (True, 3))):
+        text = F.normalize(seeded_tensor((num_classes, model.embed_dim), 40 + i, 'embedding'), dim=-1)
+
+        def encode_image(img, return_hidden=False):
+            x, _, _, mid = vt(img)
+            hidden = vt.ln_post(x) @ vt.proj
+            return hidden[:, 0], hidden, mid
+
+        this = SimpleNamespace(model=SimpleNamespace(clip=SimpleNamespace(
+            encode_image=encode_image, logit_scale=torch.tensor(3.0))), text_embedding=text, with_bg=with_bg,
+            bg_thresh=0.8, align_corners=False)
+        this.get_attn_maps = vit_seg.ViTSegInference.get_attn_maps.__get__(this)
+        image = images()[i:i + 1]
+        with torch.no_grad():
+            scores = vit_seg.ViTSegInference.encode_decode(this, image, [{}])
+        # every 4th pixel's scores and every pixel's label keep the fixture small
+        cases.append(dict(image_index=i, text_embeddings=text, with_bg=with_bg, scores=scores[..., ::4, ::4],
+                          labels=scores.argmax(dim=1)))
+    return dict(read_out_cases=cases)
+
+
+def torch1_key_layout(forward):
+    """``nn.MultiheadAttention.forward`` reading sequence-first keys as torch 1.x did: the official
+    ``CrossAttentionBlock`` passes batch-first keys, which torch 1.x reshaped with ``view(-1, ...)``
+    (today's torch refuses unless the batch equals the key length)."""
+    def patched(self, query, key, value, *args, **kwargs):
+        if not self.batch_first and key.dim() == 3 and key.shape[1] != query.shape[1]:
+            key, value = (t.reshape(-1, query.shape[1], t.shape[-1]) for t in (key, value))
+        return forward(self, query, key, value, *args, **kwargs)
+    return patched
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('checkout', help='a checkout of github.com/ArrowLuo/SegCLIP')
@@ -123,12 +170,15 @@ def main():
     unused = {name: official.module(name) for name in ('diffdist', 'diffdist.functional', 'boto3', 'botocore')}
     unused['diffdist'].functional = unused['diffdist.functional']
     unused['botocore.exceptions'] = official.module('botocore.exceptions', ClientError=Exception)
-    with official.stand_ins(unused), \
+    unused['seg_segmentation.logger'] = official.module('seg_segmentation.logger', get_logger=None)
+    torch1 = {(torch.nn.MultiheadAttention, 'forward'): torch1_key_layout(torch.nn.MultiheadAttention.forward)}
+    with official.stand_ins(unused, torch1), \
             official.checkout_modules(args.checkout, ['modules', 'util']):
         fixtures = run_encoder(model)
         g = torch.Generator().manual_seed(3)
         random_hard = F.one_hot(torch.randint(0, CENTERS, (3, (SIZE // 16)**2), generator=g), CENTERS).float()
         fixtures.update(run_kl([fixtures['hard_assignment'], random_hard.transpose(1, 2)]))
+        fixtures.update(run_read_out(args.checkout, model))
     official.save(args.out, fixtures)
 
 

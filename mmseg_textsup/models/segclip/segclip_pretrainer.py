@@ -1,8 +1,9 @@
 from typing import Dict, Optional
 
 import torch
+from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.registry import MODELS
-from mmseg.utils import SampleList
+from mmseg.utils import OptSampleList, SampleList
 from torch import Tensor
 
 from ..segmentors.image_text_pretrainer import ImageTextPretrainer
@@ -21,7 +22,9 @@ class SegCLIPPretrainer(ImageTextPretrainer):
                 reconstruction(image_encoder, inputs)               # second pass, 25 % visible
                   -> image_encoder.group_patches(keep) -> restore -> extra layers -> MAE decoder
         predict(): as ImageTextPretrainer, with SegCLIPZeroShot
-                   -> forward_features('regions', 'assignment') -> M (regions . classes)
+                   -> forward_features('global', 'regions', 'probs') -> per-pixel region
+                      -> region-class affinities (image top-5 filter) + background channel
+                   -> postprocess_result(): the scores as they are (no softmax / threshold)
 
     Leaving out a loss (``reconstruction=None`` / ``superpixel_kl=None``) gives the paper's
     ablation rows (Table 1).
@@ -50,6 +53,10 @@ class SegCLIPPretrainer(ImageTextPretrainer):
                 default_args=dict(width=self.image_encoder.width, patch_size=self.image_encoder.patch_size,
                                   num_centers=self.image_encoder.group.num_centers))
         self.superpixel_kl = MODELS.build(superpixel_kl) if superpixel_kl is not None else None
+
+    def postprocess_result(self, seg_logits: Tensor, data_samples: OptSampleList = None) -> SampleList:
+        """The zero-shot scores already hold the background channel (official read-out)."""
+        return BaseSegmentor.postprocess_result(self, seg_logits, data_samples)
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
         outputs = ('global', 'assignment') if self.superpixel_kl is not None else ('global', )
