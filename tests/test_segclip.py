@@ -130,7 +130,7 @@ def test_reconstruction_scores_only_masked_patches():
     rec = model.reconstruction
     images = torch.randn(2, 3, 32, 32)
     keep, masked = random_keep(2, 16, 0.75)
-    assert keep.shape == (2, 4) and masked.sum().item() == 24
+    assert keep.shape == (2, 3) and masked.sum().item() == 26  # official: int(17 * 0.25) tokens kept, one the class
     assert not masked.gather(1, keep).any()
     pred = torch.randn(2, 16, 8 * 8 * 3, requires_grad=True)
     rec.reconstruct = lambda encoder, x, k: pred

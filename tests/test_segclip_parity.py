@@ -65,3 +65,15 @@ def test_zero_shot_read_out_matches_the_official_vit_seg_inference(case):
     scores = SegCLIPZeroShot()(model, parity.images()[i:i + 1])
     torch.testing.assert_close(scores[..., ::4, ::4], case['scores'], atol=1e-5, rtol=0)
     assert torch.equal(scores.argmax(dim=1), case['labels'].long())
+
+
+def test_reconstruction_loss_matches_the_official_mae_branch():
+    model = parity.ours()
+    loss = parity.our_reconstruction(model)
+    for case in FIXTURE['reconstruction_cases']:
+        masked = case['masked'].bool()
+        keep = (~masked).nonzero()[:, 1][None]
+        i = case['image_index']
+        with torch.no_grad():
+            ours = loss(model, parity.images()[i:i + 1], keep, masked)
+        assert ours.item() == pytest.approx(case['loss'].item(), rel=1e-5)

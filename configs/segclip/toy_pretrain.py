@@ -14,7 +14,7 @@ model = dict(
     text_encoder=dict(pretrained=toy_clip),
     loss=dict(init_temperature=0.054),  # the toy CLIP's learned logit scale, 18.4
     reconstruction=dict(
-        type='SegCLIPReconstructionLoss', num_extra_layers=1, decoder_width=64, decoder_depth=3, decoder_heads=4),
+        type='SegCLIPReconstructionLoss', num_extra_layers=1, decoder_depth=3, decoder_heads=4),
     superpixel_kl=dict(type='SuperpixelKLLoss'),
     zero_shot=dict(_delete_=True, type='SegCLIPZeroShot'))
 train_dataloader = dict(dataset=dict(pipeline=[

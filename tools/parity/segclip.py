@@ -14,6 +14,10 @@ patch 16, 64 x 64 images; the official ``SegViT`` always has 12 blocks) filled b
 - the zero-shot read-out: ``seg_segmentation/evaluation/vit_seg.ViTSegInference.encode_decode``
   (with ``get_attn_maps``) on single images with seeded class embeddings, with and without
   background; scores on every 4th pixel and every pixel's label are saved;
+- the reconstruction: the MAE branch of ``VisualTransformer`` (``mask_ratio=0.75``: its
+  ``ReconstructLayer`` and ``layers_mae2``) and ``modules/module_mae.MAEDecoder.forward_vis``
+  with the weights of this package's ``SegCLIPReconstructionLoss``, on single images (the
+  random masks are saved);
 - the superpixel KL: the ``use_seglabel`` lines of ``SegCLIP.forward`` (``modules/modeling.py``),
   run through that method with the encoders replaced by the recorded assignments (and random
   one-hot ones) and patch-level superpixel maps; the contrastive term is set to zero.
@@ -26,13 +30,15 @@ in (``tools/parity/official.py``).
 import argparse
 import importlib
 import os.path as osp
+from functools import partial
 from types import SimpleNamespace
 
+import numpy as np
 import official  # tools/parity/official.py: the script's own folder is on the import path
 import torch
 import torch.nn.functional as F
 
-from mmseg_textsup.models.segclip import SegCLIPVision
+from mmseg_textsup.models.segclip import SegCLIPReconstructionLoss, SegCLIPVision
 from mmseg_textsup.testing import seeded_tensor, seeded_weights
 
 ARCH, GROUP_AFTER, CENTERS, SIZE = 'TextSup-Tiny-ViT16-12L', 10, 8, 64
@@ -150,6 +156,50 @@ def run_read_out(checkout: str, model: SegCLIPVision) -> dict:
     return dict(read_out_cases=cases)
 
 
+def our_reconstruction(model: SegCLIPVision):
+    """This package's reconstruction loss for ``model`` with the fixture weights."""
+    torch.manual_seed(0)
+    loss = SegCLIPReconstructionLoss(model.width, model.patch_size, CENTERS).eval()
+    seeded_weights(loss, seed=500)
+    return loss
+
+
+def run_reconstruction(model: SegCLIPVision) -> dict:
+    """The official MAE branch: ``VisualTransformer(mask_ratio=0.75)`` (its ``ReconstructLayer`` and
+    ``layers_mae2`` holding our reconstruction weights) and ``MAEDecoder.forward_vis``, on single
+    images (their random masks are recorded)."""
+    mae = importlib.import_module('modules.module_mae')
+    ours = our_reconstruction(model)
+    vt = official_encoder(model)
+    state = {'transformer.reconstruct_layer2.rec_proj_a.a_fc.' + k[len('restore.'):]: v
+             for k, v in ours.state_dict().items() if k.startswith('restore.')}
+    state.update({'transformer.layers_mae2.' + k[len('extra_layers.'):]: v
+                  for k, v in ours.state_dict().items() if k.startswith('extra_layers.')})
+    vt.load_state_dict(state, strict=False)
+    decoder = mae.MAEDecoder(model.width, model.width // 2, SIZE, 16, decoder_depth=3, decoder_num_heads=8,
+                             norm_layer=partial(torch.nn.LayerNorm, eps=1e-6)).eval()
+    names = {'decoder.': 'decoder_blocks.', 'pixel_head.': 'decoder_pred.'}
+    state = {}
+    for key, value in ours.state_dict().items():
+        if key.startswith(('restore.', 'extra_layers.')):
+            continue
+        for a, b in names.items():
+            key = b + key[len(a):] if key.startswith(a) else key
+        state[key] = value.reshape(1, 1, -1) if key == 'mask_token' else value
+    missing, unexpected = decoder.load_state_dict(state, strict=False)
+    assert missing == ['decoder_pos_embed'] and not unexpected, (missing, unexpected)
+    cases = []
+    for i in range(2):
+        image = images()[i:i + 1]
+        torch.manual_seed(30 + i)
+        with torch.no_grad():
+            _, mask, restore, mid = vt(image, mask_ratio=0.75)
+            hidden = torch.cat([mid['hidden'].mean(dim=1, keepdim=True), mid['hidden']], dim=1)
+            loss = decoder.forward_vis(image, hidden, mask, restore, loss_allpatch=False)
+        cases.append(dict(image_index=i, masked=mask[:, 1:].bool(), loss=loss))
+    return dict(reconstruction_cases=cases)
+
+
 def torch1_key_layout(forward):
     """``nn.MultiheadAttention.forward`` reading sequence-first keys as torch 1.x did: the official
     ``CrossAttentionBlock`` passes batch-first keys, which torch 1.x reshaped with ``view(-1, ...)``
@@ -171,7 +221,8 @@ def main():
     unused['diffdist'].functional = unused['diffdist.functional']
     unused['botocore.exceptions'] = official.module('botocore.exceptions', ClientError=Exception)
     unused['seg_segmentation.logger'] = official.module('seg_segmentation.logger', get_logger=None)
-    torch1 = {(torch.nn.MultiheadAttention, 'forward'): torch1_key_layout(torch.nn.MultiheadAttention.forward)}
+    torch1 = {(torch.nn.MultiheadAttention, 'forward'): torch1_key_layout(torch.nn.MultiheadAttention.forward),
+              (np, 'float'): float}  # the official sin-cos table uses numpy 1.x's np.float
     with official.stand_ins(unused, torch1), \
             official.checkout_modules(args.checkout, ['modules', 'util']):
         fixtures = run_encoder(model)
@@ -179,6 +230,7 @@ def main():
         random_hard = F.one_hot(torch.randint(0, CENTERS, (3, (SIZE // 16)**2), generator=g), CENTERS).float()
         fixtures.update(run_kl([fixtures['hard_assignment'], random_hard.transpose(1, 2)]))
         fixtures.update(run_read_out(args.checkout, model))
+        fixtures.update(run_reconstruction(model))
     official.save(args.out, fixtures)
 
 

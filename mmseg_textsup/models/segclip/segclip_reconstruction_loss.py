@@ -1,10 +1,12 @@
+from functools import partial
 from typing import Optional
 
 import torch
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
-from open_clip.transformer import LayerNorm, ResidualAttentionBlock
+from open_clip.transformer import ResidualAttentionBlock
 from timm.layers import build_sincos2d_pos_embed
+from timm.models.vision_transformer import Block
 from torch import Tensor, nn
 
 from .semantic_group import QuickGELU
@@ -21,8 +23,10 @@ def patchify(images: Tensor, patch_size: int) -> Tensor:
 
 
 def random_keep(batch: int, num_patches: int, mask_ratio: float, device=None) -> tuple:
-    """Per-image random split of the patches: (kept indices (B, n), masked (B, N) bool)."""
-    num_keep = max(1, int(round(num_patches * (1 - mask_ratio))))
+    """Per-image random split of the patches as the official ``random_masking(keep_cls=True)``
+    on the class token + patches: ``int((N + 1) * (1 - mask_ratio))`` tokens are kept, the class
+    token among them. Returns (kept patch indices (B, n), masked patches (B, N) bool)."""
+    num_keep = max(1, int((num_patches + 1) * (1 - mask_ratio)) - 1)
     order = torch.rand(batch, num_patches, device=device).argsort(dim=1)
     keep = order[:, :num_keep].sort(dim=1).values
     masked = torch.ones(batch, num_patches, dtype=torch.bool, device=device)
@@ -32,15 +36,17 @@ def random_keep(batch: int, num_patches: int, mask_ratio: float, device=None) ->
 
 @MODELS.register_module()
 class SegCLIPReconstructionLoss(BaseModule):
-    """SegCLIP's MAE reconstruction loss over region tokens (sec. 2.3, eq. 4).
+    """SegCLIP's MAE reconstruction loss over region tokens (sec. 2.3, eq. 4), as the official
+    ``use_vision_mae_recon`` branch (``modules/module_seg_vit.py``, ``modules/module_mae.py``).
 
-    ``mask_ratio`` of the patches are dropped; the image encoder's stages 1-2 run on the
-    visible patches only, giving regions H_p^(m) and the assignment M^(m) (n, L). Patch
-    tokens come back as ``QuickGELU(Linear_L(M^(m)) H_p^(m))`` (the official
-    ``ReconstructLayer``: a linear map over the centers axis of the assignment), pass ``num_extra_layers``
-    transformer layers, then an MAE decoder (mask tokens at the masked positions, fixed 2-D
-    sin-cos positions, ``decoder_depth`` layers, a linear pixel head). The loss is the MSE
-    between predicted and true pixels of the **masked** patches only.
+    ``mask_ratio`` of the tokens are dropped; the image encoder's stages 1-2 run on the visible
+    patches only, giving regions H^(m) and the assignment M^(m) (n, L). Patch tokens come back
+    as ``QuickGELU(Linear_L(M^(m)) H^(m))`` (``ReconstructLayer``: a linear map over the centers
+    axis), pass ``num_extra_layers`` CLIP blocks (QuickGELU; ``layers_mae2``), get their mean
+    as a class token and go into MAE's decoder: a linear embedding, mask tokens at the masked
+    positions, fixed 2-D sin-cos positions (a zero row for the class token), ``decoder_depth``
+    ViT blocks (LayerNorm eps 1e-6), a norm and a linear pixel head. The loss is the MSE
+    between predicted and true (normalised input) pixels of the masked patches.
 
     The layers are built for the encoder's width, patch size and number of centers, which the
     pre-training model passes in (``width``, ``patch_size``, ``num_centers``).
@@ -49,14 +55,13 @@ class SegCLIPReconstructionLoss(BaseModule):
         width (int): width of the image encoder's tokens.
         patch_size (int): patch size of the image encoder.
         num_centers (int): centers of the image encoder's group module.
-        mask_ratio (float): fraction of masked patches. Defaults to 0.75.
-        num_extra_layers (int): transformer layers after the reconstruction layer (the paper:
-            "similar to the third stage"). Defaults to 2.
-        decoder_width (int): MAE decoder width. Defaults to 512.
+        mask_ratio (float): fraction of masked tokens. Defaults to 0.75.
+        num_extra_layers (int): CLIP blocks after the reconstruction layer (official: as many as
+            stage 3). Defaults to 2.
+        decoder_width (int, optional): MAE decoder width. Defaults to None: ``width // 2``
+            (official).
         decoder_depth (int): MAE decoder layers. Defaults to 3.
-        decoder_heads (int): MAE decoder heads. Defaults to 16.
-        norm_pix (bool): targets normalised per patch (MAE's option). Defaults to False:
-            the (already mean/std normalised) input pixels.
+        decoder_heads (int): MAE decoder heads. Defaults to 8.
         in_channels (int): image channels. Defaults to 3.
         loss_weight (float): weight of the loss. Defaults to 1.0.
     """
@@ -67,10 +72,9 @@ class SegCLIPReconstructionLoss(BaseModule):
                  num_centers: int,
                  mask_ratio: float = 0.75,
                  num_extra_layers: int = 2,
-                 decoder_width: int = 512,
+                 decoder_width: Optional[int] = None,
                  decoder_depth: int = 3,
-                 decoder_heads: int = 16,
-                 norm_pix: bool = False,
+                 decoder_heads: int = 8,
                  in_channels: int = 3,
                  loss_weight: float = 1.0,
                  init_cfg: Optional[dict] = None):
@@ -79,17 +83,19 @@ class SegCLIPReconstructionLoss(BaseModule):
             raise ValueError(f'mask_ratio must be in (0, 1), got {mask_ratio}')
         self.patch_size = patch_size
         self.mask_ratio = mask_ratio
-        self.norm_pix = norm_pix
         self.loss_weight = loss_weight
-        heads = max(1, width // 64)
+        decoder_width = decoder_width or width // 2
         self.restore = nn.Linear(num_centers, num_centers)
-        self.extra_layers = nn.ModuleList([ResidualAttentionBlock(width, heads) for _ in range(num_extra_layers)])
+        self.extra_layers = nn.ModuleList([
+            ResidualAttentionBlock(width, max(1, width // 64), act_layer=QuickGELU) for _ in range(num_extra_layers)
+        ])
         self.decoder_embed = nn.Linear(width, decoder_width)
         self.mask_token = nn.Parameter(torch.zeros(decoder_width))
         nn.init.normal_(self.mask_token, std=0.02)
+        norm = partial(nn.LayerNorm, eps=1e-6)
         self.decoder = nn.ModuleList(
-            [ResidualAttentionBlock(decoder_width, decoder_heads) for _ in range(decoder_depth)])
-        self.decoder_norm = LayerNorm(decoder_width)
+            [Block(decoder_width, decoder_heads, qkv_bias=True, norm_layer=norm) for _ in range(decoder_depth)])
+        self.decoder_norm = norm(decoder_width)
         self.pixel_head = nn.Linear(decoder_width, patch_size * patch_size * in_channels)
 
     @property
@@ -102,15 +108,18 @@ class SegCLIPReconstructionLoss(BaseModule):
         tokens = quick_gelu(self.restore(group['assignment']) @ group['regions'])  # B, n, C
         for layer in self.extra_layers:
             tokens = layer(tokens)
-        tokens = self.decoder_embed(tokens)
+        tokens = self.decoder_embed(torch.cat([tokens.mean(dim=1, keepdim=True), tokens], dim=1))
         gh, gw = group['grid']
-        B, n, D = tokens.shape
-        full = self.mask_token.to(tokens.dtype).expand(B, gh * gw, D).clone()
-        full.scatter_(1, keep.unsqueeze(-1).expand(-1, -1, D), tokens)
-        full = full + build_sincos2d_pos_embed((gh, gw), D).to(full)
+        B, _, D = tokens.shape
+        full = self.mask_token.to(tokens.dtype).expand(B, 1 + gh * gw, D).clone()
+        full[:, 0] = tokens[:, 0]
+        full.scatter_(1, 1 + keep.unsqueeze(-1).expand(-1, -1, D), tokens[:, 1:])
+        pos = build_sincos2d_pos_embed((gh, gw), D, interleave_sin_cos=True).to(full)  # (sin, cos) of h, of w
+        pos = torch.cat([pos[:, D // 2:], pos[:, :D // 2]], dim=1)  # MAE's order: the w half first
+        full = full + torch.cat([pos.new_zeros(1, D), pos])  # and a zero row for the class token
         for layer in self.decoder:
             full = layer(full)
-        return self.pixel_head(self.decoder_norm(full))
+        return self.pixel_head(self.decoder_norm(full))[:, 1:]
 
     def forward(self, image_encoder, images: Tensor, keep: Optional[Tensor] = None,
                 masked: Optional[Tensor] = None) -> Tensor:
@@ -119,9 +128,5 @@ class SegCLIPReconstructionLoss(BaseModule):
         num_patches = (images.shape[2] // p) * (images.shape[3] // p)
         if keep is None:
             keep, masked = random_keep(images.shape[0], num_patches, self.mask_ratio, images.device)
-        target = patchify(images, p)
-        if self.norm_pix:
-            target = (target - target.mean(-1, keepdim=True)) / (target.var(-1, keepdim=True) + 1e-6).sqrt()
-        pred = self.reconstruct(image_encoder, images, keep)
-        per_patch = (pred - target).pow(2).mean(dim=-1)
+        per_patch = (self.reconstruct(image_encoder, images, keep) - patchify(images, p)).pow(2).mean(dim=-1)
         return self.loss_weight * (per_patch * masked).sum() / masked.sum().clamp_min(1)
