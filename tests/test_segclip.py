@@ -252,6 +252,7 @@ def _tiny_toy_cfg(work_dir):
     options = tiny_pretrain_options(max_iters=2, checkpoint_interval=2, batch_size=4)
     options.update({
         'model.image_encoder.pretrained': None,
+        'model.image_encoder.group_after': 1,  # the tiny tower has 2 blocks
         'model.text_encoder.pretrained': None,
         'model.reconstruction.decoder_width': 32,
         'model.reconstruction.decoder_heads': 2,
@@ -273,8 +274,9 @@ def test_toy_config_learning_rates_follow_the_paper_split(tmp_path):
     slow = ['text_encoder.tower.text.token_embedding.weight', 'image_encoder.visual.conv1.weight',
             'image_encoder.visual.positional_embedding',
             'image_encoder.visual.transformer.resblocks.0.attn.in_proj_weight',
+            'image_encoder.visual.transformer.resblocks.1.attn.in_proj_weight',  # the toy config's blocks 0-1
             'loss_module.temperature.log_scale']  # the official logit_scale is in the slow group too
-    fast = ['image_encoder.visual.transformer.resblocks.1.attn.in_proj_weight', 'image_encoder.group.centers',
+    fast = ['image_encoder.group.centers', 'image_encoder.visual.ln_post.weight',
             'reconstruction.pixel_head.weight', 'image_encoder.visual.proj']
     for name in slow:
         assert lr[name] == pytest.approx(base * 1e-3), name

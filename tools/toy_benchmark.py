@@ -31,6 +31,7 @@ CLIP_ES_EQ8_LABELS = 'work_dirs/toy_benchmark/clip_es_pseudo_masks_eq8/labels'
 SEGCLIP_WEIGHTS = ('model.image_encoder.pretrained', 'model.text_encoder.pretrained')
 SSEG_WEIGHTS = ('model.pseudo_masks.backbone.pretrained', )
 SSEG_LABELS = 'work_dirs/toy_benchmark/sseg_pseudo_labels/labels'  # written by the sseg_pseudo_labels row
+SEGCLIP = 'SegCLIP (from the 4-block toy CLIP, 300 it.)'
 MASKCLIP_PLUS_WEIGHTS = ('model.teacher.backbone.pretrained', 'model.teacher.decode_head.text_encoder.pretrained',
                          'model.classifier.text_encoder.pretrained')
 
@@ -45,6 +46,7 @@ class Row:
     train: bool = False
     options: List[str] = field(default_factory=list)
     uses_toy_clip: bool = False  # evaluated with the toy CLIP weights of this benchmark run
+    toy_clip_row: str = 'toy_clip'  # the row whose exported toy CLIP (<row>/<row>.pth) those are
     toy_clip_keys: Tuple[str, ...] = MASKCLIP_WEIGHTS  # config keys that receive those weights
     trained_by: Optional[str] = None  # test a checkpoint of another (earlier) row's training
     checkpoint: Optional[str] = None  # checkpoint file to test (default: the last one)
@@ -54,6 +56,8 @@ class Row:
 ROWS = [
     Row('toy_clip', 'toy CLIP (pre-training)', 'zero-shot, MaskCLIP value read-out', 'configs/toy_clip/pretrain.py',
         train=True),
+    Row('toy_clip_4blocks', 'toy CLIP, 4 vision blocks (pre-training)', 'zero-shot, MaskCLIP value read-out',
+        'configs/toy_clip/pretrain_4blocks.py', train=True),
     Row('maskclip', 'MaskCLIP', 'paper read-out (value + residual + FFN)', 'configs/maskclip/toy.py',
         uses_toy_clip=True),
     Row('maskclip_value', 'MaskCLIP', 'value path only (no residual / FFN)', 'configs/maskclip/toy.py',
@@ -99,16 +103,17 @@ ROWS = [
     Row('simseg_dense_argmax', 'SimSeg w/o LoDA (dense alignment)', 'diagnostic: argmax of the coarse maps',
         'configs/simseg/toy_pretrain_dense.py', trained_by='simseg_dense',
         options=['model.zero_shot.select=False']),
-    Row('segclip', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive + reconstruction + superpixel KL',
-        'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_keys=SEGCLIP_WEIGHTS),
-    Row('segclip_contrastive', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive only',
-        'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True, toy_clip_keys=SEGCLIP_WEIGHTS),
-    Row('segclip_reconstruction', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive + reconstruction',
+    Row('segclip', SEGCLIP, 'contrastive + reconstruction + superpixel KL', 'configs/segclip/toy_pretrain.py',
+        train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
+        seeds=(0, 1, 2)),
+    Row('segclip_contrastive', SEGCLIP, 'contrastive only', 'configs/segclip/toy_pretrain_contrastive.py', train=True,
+        uses_toy_clip=True, toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2)),
+    Row('segclip_reconstruction', SEGCLIP, 'contrastive + reconstruction',
         'configs/segclip/toy_pretrain_reconstruction.py', train=True, uses_toy_clip=True,
-        toy_clip_keys=SEGCLIP_WEIGHTS),
-    Row('segclip_superpixel_kl', 'SegCLIP (from the toy CLIP, 300 it.)', 'contrastive + superpixel KL',
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS),
+    Row('segclip_superpixel_kl', SEGCLIP, 'contrastive + superpixel KL',
         'configs/segclip/toy_pretrain_superpixel_kl.py', train=True, uses_toy_clip=True,
-        toy_clip_keys=SEGCLIP_WEIGHTS),
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS),
     Row('sseg_oracle', 'S-Seg pseudo-mask generator', 'toy CLIP tokens + K-means (K = 8), oracle labels (Table 1)',
         'configs/sseg/toy_pseudo_mask_oracle.py', uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS),
     Row('sseg', 'S-Seg (from scratch, 650 it.)', 'zero-shot, MaskFormer combination', 'configs/sseg/toy_pretrain.py',
@@ -227,11 +232,13 @@ def main():
         run([sys.executable, 'tools/dataset_converters/write_toy_world.py', 'data/toy', '--shards', '0'],
             osp.join(out_dir, 'write_toy_world.log'))
     for row in rows:
-        # the toy CLIP trained by this benchmark's toy_clip row, else the one tools/quickstart.sh made
-        toy_clip = osp.join(out_dir, 'toy_clip', 'toy_clip.pth')
-        toy_clip = toy_clip if osp.isfile(toy_clip) else osp.join(ROOT, TOY_CLIP)
+        # the toy CLIP trained by this benchmark's toy_clip row (or toy_clip_4blocks), else, for the
+        # first, the one tools/quickstart.sh made
+        toy_clip = osp.join(out_dir, row.toy_clip_row, f'{row.toy_clip_row}.pth')
+        if row.toy_clip_row == 'toy_clip' and not osp.isfile(toy_clip):
+            toy_clip = osp.join(ROOT, TOY_CLIP)
         if row.uses_toy_clip and not osp.isfile(toy_clip):
-            print(f'skip {row.key}: no toy CLIP yet ({TOY_CLIP}); run the toy_clip row first', flush=True)
+            print(f'skip {row.key}: no toy CLIP yet ({toy_clip}); run the {row.toy_clip_row} row first', flush=True)
             continue
         print(f'running {row.key} ...', flush=True)
         run_row(row, out_dir, sys.executable, toy_clip, args.reuse)

@@ -1,20 +1,21 @@
-# SegCLIP on the toy world: the toy CLIP (configs/toy_clip/pretrain.py, exported to
-# work_dirs/toy_clip/toy_clip.pth) continues on toy captions with the group module after block 1 of
-# 2, all three losses, and the paper's two learning rates (x 1e-3 for the text tower, the embeddings
-# and block 0). Superpixels are scaled to 64x64 images (sigma 1, min size 18; the paper's 224-pixel
+# SegCLIP on the toy world: the 4-block toy CLIP (configs/toy_clip/pretrain_4blocks.py, exported to
+# work_dirs/toy_clip_4blocks/toy_clip_4blocks.pth) continues on toy captions with the group module
+# after block 2 of 4 (two blocks after it, as the paper's design needs), all three losses, and the
+# official learning-rate groups (x 1e-3 for the text tower, the embeddings, blocks 0-1 and the
+# temperature). Superpixels are scaled to 64x64 images (sigma 1, min size 18; the paper's 224-pixel
 # settings give ~1 superpixel per toy image). Validation: SegCLIP zero-shot on the toy val split.
 _base_ = ['../toy_clip/pretrain.py']
 work_dir = 'work_dirs/segclip_toy'
-toy_clip = 'work_dirs/toy_clip/toy_clip.pth'
+toy_clip = 'work_dirs/toy_clip_4blocks/toy_clip_4blocks.pth'
 max_iters = 300
 model = dict(
     type='SegCLIPPretrainer',
     image_encoder=dict(
-        _delete_=True, type='SegCLIPVision', model_name='TextSup-Toy-ViT', pretrained=toy_clip, group_after=1),
-    text_encoder=dict(pretrained=toy_clip),
+        _delete_=True, type='SegCLIPVision', model_name='TextSup-Toy-ViT4', pretrained=toy_clip, group_after=2),
+    text_encoder=dict(model_name='TextSup-Toy-ViT4', pretrained=toy_clip),
     loss=dict(init_temperature=0.054),  # the toy CLIP's learned logit scale, 18.4
     reconstruction=dict(
-        type='SegCLIPReconstructionLoss', num_extra_layers=1, decoder_depth=3, decoder_heads=4),
+        type='SegCLIPReconstructionLoss', num_extra_layers=2, decoder_depth=3, decoder_heads=4),
     superpixel_kl=dict(type='SuperpixelKLLoss'),
     zero_shot=dict(_delete_=True, type='SegCLIPZeroShot'))
 train_dataloader = dict(dataset=dict(pipeline=[
@@ -34,6 +35,7 @@ optim_wrapper = dict(
             'image_encoder.visual.positional_embedding': clip_lr,
             'image_encoder.visual.ln_pre': clip_lr,
             'image_encoder.visual.transformer.resblocks.0.': clip_lr,
+            'image_encoder.visual.transformer.resblocks.1.': clip_lr,
             'log_scale': clip_lr,
         }))
 param_scheduler = [
