@@ -2,6 +2,7 @@
 import copy
 import glob
 import importlib.util
+import json
 import os.path as osp
 
 import pytest
@@ -14,7 +15,7 @@ from mmseg.registry import DATASETS, MODELS
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True) if '_base_' not in p)
-EXPECTED_CONFIGS = 97
+EXPECTED_CONFIGS = 108
 
 
 def test_config_count():
@@ -42,8 +43,23 @@ def test_metafile_recipes_are_read_from_the_configs():
     spec.loader.exec_module(tool)
     for metafile in sorted(glob.glob(osp.join(REPO_ROOT, 'configs', '*', 'metafile.yaml'))):
         with open(metafile) as f:
-            assert yaml.safe_load(f) == tool.updated_metafile(osp.dirname(metafile)), (
+            assert yaml.safe_load(f) == tool.updated_metafile(osp.dirname(metafile), {}), (
                 f'{metafile} is stale: python tools/update_metafiles.py')
+
+
+def test_metafile_results_come_from_the_first_measured_toy_row(tmp_path):
+    spec = importlib.util.spec_from_file_location('update_metafiles', osp.join(REPO_ROOT, 'tools/update_metafiles.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    seeds = [dict(seed=i, mIoU=m) for i, m in enumerate((70.0, 72.0, 74.0))]
+    (tmp_path / 'maskclip_plus.json').write_text(json.dumps(dict(mIoU=72.0, mIoU_std=2.0, seeds=seeds)))
+    (tmp_path / 'maskclip_qk.json').write_text(json.dumps(dict(mIoU=6.5, seeds=seeds[:1])))
+    (tmp_path / 'maskclip_value.json').write_text(json.dumps(dict(mIoU=69.5, seeds=seeds[:1])))
+    measured = tool.toy_results(str(tmp_path))
+    results, notes = measured['configs/maskclip_plus/toy.py']
+    assert results[0]['Metrics'] == {'mIoU': 72.0} and '+- 2.0 over 3 seeds' in notes
+    # configs/maskclip/toy.py: its first row ('maskclip') is not measured, the next one is taken
+    assert measured['configs/maskclip/toy.py'][0][0]['Metrics'] == {'mIoU': 69.5}
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, osp.join(REPO_ROOT, 'configs')))

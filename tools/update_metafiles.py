@@ -2,14 +2,20 @@
 
     python tools/update_metafiles.py           # rewrite the Models lists
     python tools/update_metafiles.py --check   # exit 1 if a metafile disagrees with its configs
+    python tools/update_metafiles.py --toy-results work_dirs/toy_benchmark   # and take the measured toy rows
 
 Each config becomes one model entry whose ``Metadata`` is read from the config itself (the
 recipe: processes x images per process, iterations, crop, backbone, inference mode), so the
 metafile cannot drift from the code. ``Collections`` and each entry's ``Results`` / ``Notes``
-(the toy-world numbers measured here) are kept as they are.
+(the toy-world numbers measured here) are kept as they are, unless ``--toy-results`` names the
+output folder of ``tools/toy_benchmark.py``: then a config's entry takes the first row of the
+benchmark that runs that config and has been measured (``<row>.json``: mean mIoU, seeds, date).
 """
 import argparse
+import datetime
 import glob
+import json
+import os
 import os.path as osp
 import sys
 
@@ -67,7 +73,29 @@ def recipe(cfg) -> dict:
     return meta
 
 
-def updated_metafile(folder: str) -> dict:
+def toy_results(out_dir: str) -> dict:
+    """``{config: (Results, Notes)}`` of the first measured toy-benchmark row of each config."""
+    sys.path.insert(0, osp.join(ROOT, 'tools'))
+    from toy_benchmark import ROWS
+    found = {}
+    for row in ROWS:
+        path = osp.join(out_dir, f'{row.key}.json')
+        if row.config in found or not osp.isfile(path):
+            continue
+        with open(path) as f:
+            result = json.load(f)
+        seeds = result.get('seeds', [])
+        spread = f' +- {result["mIoU_std"]:.1f} over {len(seeds)} seeds' if len(seeds) > 1 else ''
+        date = datetime.date.fromtimestamp(os.path.getmtime(path)).isoformat()
+        results = [{'Task': 'Semantic Segmentation', 'Dataset': 'Toy world val (500 images)',
+                    'Metrics': {'mIoU': round(result['mIoU'], 2)}}]
+        notes = (f'measured by `python tools/toy_benchmark.py --only {row.key}` on a 2-core CPU ({date}): '
+                 f'{row.setting}{spread}; the paper\'s numbers are in the README')
+        found[row.config] = (results, notes)
+    return found
+
+
+def updated_metafile(folder: str, measured: dict) -> dict:
     path = osp.join(folder, 'metafile.yaml')
     with open(path) as f:
         meta = yaml.safe_load(f)
@@ -81,6 +109,8 @@ def updated_metafile(folder: str) -> dict:
         for key in ('Results', 'Notes'):
             if key in old.get(rel, {}):
                 entry[key] = old[rel][key]
+        if rel in measured:
+            entry['Results'], entry['Notes'] = measured[rel]
         models.append(entry)
     return dict(meta, Models=models)
 
@@ -93,11 +123,13 @@ def header(path: str) -> str:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--check', action='store_true', help='only compare; exit 1 on a difference')
+    parser.add_argument('--toy-results', help="tools/toy_benchmark.py's output folder to take measured rows from")
     args = parser.parse_args()
+    measured = toy_results(args.toy_results) if args.toy_results else {}
     stale = []
     for path in sorted(glob.glob(osp.join(ROOT, 'configs', '*', 'metafile.yaml'))):
         folder = osp.dirname(path)
-        new = updated_metafile(folder)
+        new = updated_metafile(folder, measured)
         with open(path) as f:
             if yaml.safe_load(f) == new:
                 continue

@@ -11,8 +11,9 @@ from open_clip.transformer import ResidualAttentionBlock, VisionTransformer
 from torch import Tensor
 
 from ..clip.loading import build_towers, get_clip_config, load_timm_weights, load_tower_weights, uses_quick_gelu
+from .dense_attention import clearclip_tokens, naclip_tokens, sclip_tokens
 
-DenseMode = Literal['maskclip', 'value', 'qk']
+DenseMode = Literal['maskclip', 'value', 'qk', 'sclip', 'clearclip', 'naclip']
 
 
 def qkv(block: ResidualAttentionBlock, x: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
@@ -20,33 +21,46 @@ def qkv(block: ResidualAttentionBlock, x: Tensor) -> Tuple[Tensor, Tensor, Tenso
     return F.linear(block.ln_1(x), block.attn.in_proj_weight, block.attn.in_proj_bias).chunk(3, dim=-1)
 
 
-def _qk_tokens(block: ResidualAttentionBlock, x: Tensor) -> Tensor:
+def _qk_tokens(block: ResidualAttentionBlock, x: Tensor, grid: Tuple[int, int]) -> Tensor:
     return block(x)
 
 
-def _value_tokens(block: ResidualAttentionBlock, x: Tensor) -> Tensor:
+def _value_tokens(block: ResidualAttentionBlock, x: Tensor, grid: Tuple[int, int]) -> Tensor:
     return block.ls_1(block.attn.out_proj(qkv(block, x)[2]))
 
 
-def _maskclip_tokens(block: ResidualAttentionBlock, x: Tensor) -> Tensor:
-    y = x + _value_tokens(block, x)
+def _maskclip_tokens(block: ResidualAttentionBlock, x: Tensor, grid: Tuple[int, int]) -> Tensor:
+    y = x + _value_tokens(block, x, grid)
     return y + block.ls_2(block.mlp(block.ln_2(y)))
 
 
-#: How each dense mode turns the last block's input tokens (B, 1+N, C) into output tokens.
-VIT_DENSE_MODES: Dict[str, Callable[[ResidualAttentionBlock, Tensor], Tensor]] = {
+#: How each dense mode turns the last block's input tokens (B, 1+N, C) and the patch grid into
+#: output tokens (the training-free methods after MaskCLIP: ``dense_attention.py``).
+VIT_DENSE_MODES: Dict[str, Callable[[ResidualAttentionBlock, Tensor, Tuple[int, int]], Tensor]] = {
     'qk': _qk_tokens,
     'value': _value_tokens,
     'maskclip': _maskclip_tokens,
+    'sclip': sclip_tokens,
+    'clearclip': clearclip_tokens,
+    'naclip': naclip_tokens,
 }
 
 
-def resize_pos_embed(pos: Tensor, grid: Tuple[int, int], old_grid: Tuple[int, int], mode: str = 'bicubic') -> Tensor:
+def resize_pos_embed(pos: Tensor, grid: Tuple[int, int], old_grid: Tuple[int, int], mode: str = 'bicubic',
+                     by_scale_factor: bool = False) -> Tensor:
     """Position embeddings (1 + h0*w0, C) with a leading class position, resized to ``grid``
-    (mmseg's ViT resizing: the class position is kept, the patch grid interpolated)."""
+    (mmseg's ViT resizing: the class position is kept, the patch grid interpolated).
+    ``by_scale_factor``: interpolate by the scale factors ``(h + 0.1) / h0``, ``(w + 0.1) / w0``
+    instead of to the size (DINO's resizing, kept by SCLIP, ClearCLIP and NACLIP: other sample
+    positions)."""
     if tuple(grid) == tuple(old_grid):
         return pos
-    return MMSegViT.resize_pos_embed(pos[None], grid, old_grid, mode)[0]
+    if not by_scale_factor:
+        return MMSegViT.resize_pos_embed(pos[None], grid, old_grid, mode)[0]
+    patches = pos[1:].reshape(1, *old_grid, -1).permute(0, 3, 1, 2)
+    scale = ((grid[0] + 0.1) / old_grid[0], (grid[1] + 0.1) / old_grid[1])
+    patches = F.interpolate(patches, scale_factor=scale, mode=mode)
+    return torch.cat([pos[:1], patches.permute(0, 2, 3, 1).reshape(-1, pos.shape[-1])])
 
 
 @MODELS.register_module()
@@ -72,6 +86,8 @@ class OpenCLIPVision(BaseModule):
       residual or FFN (ClearCLIP's finding; better on the toy world). ResNet: as 'maskclip'.
     - ``'qk'``: the unmodified last block's patch tokens (the paper's "baseline"); for the
       ResNet, every position queries the attention pool.
+    - ``'sclip'``, ``'clearclip'``, ``'naclip'`` (ViT only): the last attention of SCLIP,
+      ClearCLIP and NACLIP (``dense_attention.py``).
 
     ViT towers also expose their blocks one at a time (:meth:`embed`, :meth:`forward_block`,
     :meth:`run_blocks`, :meth:`head`) for methods that change the forward pass (CLIP-ES).
@@ -102,6 +118,8 @@ class OpenCLIPVision(BaseModule):
             "key features"). Defaults to ``'out_proj'``.
         pos_embed_mode (str): interpolation of resized position embeddings. Defaults to
             ``'bicubic'``.
+        pos_embed_by_scale_factor (bool): resize them by scale factor, as DINO, SCLIP, ClearCLIP
+            and NACLIP do (see :func:`resize_pos_embed`). Defaults to False.
         pos_embed_dtype (str, optional): round the (resized) position embeddings to this
             dtype, at every size: ``'float16'`` as the official CLIP-ES, which stores them in
             half precision. Defaults to None (kept as they are).
@@ -123,6 +141,7 @@ class OpenCLIPVision(BaseModule):
                  norm_eps: Optional[float] = None,
                  key_projection: Literal['out_proj', 'in_proj'] = 'out_proj',
                  pos_embed_mode: str = 'bicubic',
+                 pos_embed_by_scale_factor: bool = False,
                  pos_embed_dtype: Optional[str] = None,
                  pad_to_patch: bool = True,
                  frozen: bool = True,
@@ -144,6 +163,7 @@ class OpenCLIPVision(BaseModule):
         self.token_blocks = tuple(token_blocks)
         self.key_projection = key_projection
         self.pos_embed_mode = pos_embed_mode
+        self.pos_embed_by_scale_factor = pos_embed_by_scale_factor
         self.pos_embed_dtype = getattr(torch, pos_embed_dtype) if pos_embed_dtype else None
         self.pad_to_patch = pad_to_patch
         self.frozen = frozen
@@ -162,6 +182,9 @@ class OpenCLIPVision(BaseModule):
             self.num_blocks = 4
             if self.attn_blocks:
                 raise ValueError('attn_blocks needs a ViT tower; ModifiedResNet has no attention blocks.')
+            if dense_mode not in ('maskclip', 'value', 'qk'):
+                raise ValueError(f"dense_mode {dense_mode!r} needs a ViT tower; ModifiedResNet has 'maskclip', "
+                                 "'value' and 'qk'.")
         elif isinstance(self.visual, TimmModel):  # e.g. SimSeg's ImageNet-21k ViT
             self.is_vit = False
             self.num_blocks = len(self.visual.trunk.blocks)
@@ -254,7 +277,8 @@ class OpenCLIPVision(BaseModule):
         grid = tuple(x.shape[-2:])
         x = x.flatten(2).transpose(1, 2)
         cls = v.class_embedding.to(x.dtype).expand(x.shape[0], 1, -1)
-        pos = resize_pos_embed(v.positional_embedding, grid, v.grid_size, self.pos_embed_mode)
+        pos = resize_pos_embed(v.positional_embedding, grid, v.grid_size, self.pos_embed_mode,
+                               self.pos_embed_by_scale_factor)
         pos = pos if self.pos_embed_dtype is None else pos.to(self.pos_embed_dtype)
         x = torch.cat([cls, x], dim=1) + pos.to(x.dtype)
         return v.ln_pre(v.patch_dropout(x)), grid
@@ -327,7 +351,7 @@ class OpenCLIPVision(BaseModule):
             result['keys'] = k.transpose(1, 2).reshape(B, -1, gh, gw)
         if 'dense' in outputs:
             reuse = dense_mode == 'qk' and x_out is not None  # the plain last block already ran
-            dense = (x_out if reuse else VIT_DENSE_MODES[dense_mode](self.blocks[-1], x_in))[:, 1:]
+            dense = (x_out if reuse else VIT_DENSE_MODES[dense_mode](self.blocks[-1], x_in, (gh, gw)))[:, 1:]
             result['dense'] = self.head(dense).transpose(1, 2).reshape(B, -1, gh, gw)
         if attn_blocks:
             result['attn'] = attns

@@ -1,0 +1,4 @@
+# SCLIP's dense read-out on the toy world with the toy CLIP (training-free: tools/test.py CONFIG none);
+# otherwise as ../maskclip/toy.py.
+_base_ = ['../maskclip/toy.py']
+model = dict(backbone=dict(outputs=('dense', ), dense_mode='sclip', pos_embed_by_scale_factor=True))
