@@ -12,6 +12,7 @@ from helpers import TINY
     ('maskclip_throughput.py', ['--model', TINY, '--size', '32', '--repeats', '1'], 'best bf16'),
     ('clip_es_voc_estimate.py', ['--model', TINY, '--images', '2', '--crf-workers', '0'],
      'projected for 10582 VOC train_aug images'),
+    ('maskclip_dense.py', ['--model', TINY, '--size', '64', '--repeats', '1'], 'dense / encode_image'),
 ])
 def test_benchmark_prints_its_figure_last(script, args, headline, monkeypatch, capsys):
     monkeypatch.chdir(REPO_ROOT)

@@ -1,8 +1,10 @@
-"""MaskCLIP dense inference vs the plain CLIP image forward (same weights, same input).
+"""MaskCLIP dense inference vs the plain CLIP image forward (same weights, same input), and the
+training-free dense modes after MaskCLIP (SCLIP, ClearCLIP, NACLIP) next to MaskCLIP's.
 
     python tools/benchmark/maskclip_dense.py [--model ViT-B-16] [--size 448]
 
-Prints, last, (MaskCLIP dense forward time) / (open_clip encode_image time); target <= 1.10.
+Prints each mode's time relative to MaskCLIP's, then, last, (MaskCLIP dense forward time) /
+(open_clip encode_image time); target <= 1.10.
 """
 import argparse
 
@@ -38,9 +40,14 @@ def main():
             'MaskCLIP dense (maskclip mode)': lambda: tower.forward_features(x, ('dense', )),
             'MaskCLIP dense + keys': lambda: tower.forward_features(x, ('dense', 'keys')),
             'MaskCLIP dense (value mode)': lambda: tower.forward_features(x, ('dense', ), dense_mode='value'),
+            **{f'{name} dense': (lambda m=mode: tower.forward_features(x, ('dense', ), dense_mode=m))
+               for name, mode in (('SCLIP', 'sclip'), ('ClearCLIP', 'clearclip'), ('NACLIP', 'naclip'))},
         }, repeats=args.repeats)
     print(f'{args.model}, {args.batch}x3x{args.size}x{args.size}, CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'open_clip encode_image'))
+    maskclip = medians['MaskCLIP dense (maskclip mode)']
+    for name in ('SCLIP', 'ClearCLIP', 'NACLIP'):
+        print(f'{name} dense / MaskCLIP dense = {medians[name + " dense"] / maskclip:.3f}')
     ratio = medians['MaskCLIP dense (maskclip mode)'] / medians['open_clip encode_image']
     print(f'dense / encode_image = {ratio:.3f} (target <= 1.10)')
 
