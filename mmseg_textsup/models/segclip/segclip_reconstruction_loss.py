@@ -4,12 +4,10 @@ from typing import Optional
 import torch
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
-from open_clip.transformer import ResidualAttentionBlock
+from open_clip.transformer import QuickGELU, ResidualAttentionBlock
 from timm.layers import build_sincos2d_pos_embed
 from timm.models.vision_transformer import Block
 from torch import Tensor, nn
-
-from .semantic_group import QuickGELU
 
 quick_gelu = QuickGELU()
 

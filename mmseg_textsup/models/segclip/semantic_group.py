@@ -5,16 +5,9 @@ from typing import Dict, Literal, Tuple
 import torch
 import torch.nn.functional as F
 from mmseg.registry import MODELS
-from open_clip.transformer import LayerNorm, ResidualAttentionBlock
+from open_clip.transformer import LayerNorm, QuickGELU, ResidualAttentionBlock
 from timm.layers import Mlp
 from torch import Tensor, nn
-
-
-class QuickGELU(nn.Module):
-    """CLIP's GELU approximation (official SegCLIP uses it in the group module)."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return x * torch.sigmoid(1.702 * x)
 
 
 def gumbel_assignment(logits: Tensor, tau: float, training: bool) -> Tuple[Tensor, Tensor]:
