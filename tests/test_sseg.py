@@ -13,7 +13,7 @@ from mmseg.structures import SegDataSample
 from torch import nn
 
 from mmseg_textsup.models.sseg import (MaskMatchingLoss, batched_kmeans, combine_masks, dice_loss, match_batch,
-                                       oracle_labels, pairwise_dice_cost, pairwise_focal_cost)
+                                       oracle_labels, pairwise_dice_cost, pairwise_focal_cost, winning_mask_classes)
 
 TINY_SWIN = dict(type='SwinTransformer', pretrain_img_size=64, embed_dims=32, depths=[1, 1, 1, 1],
                  num_heads=[1, 2, 4, 8], window_size=4, out_indices=(0, 1, 2, 3))
@@ -238,3 +238,76 @@ def test_project_then_mean_pools_the_mask_embeddings():
     torch.testing.assert_close(out['global'], out['mask_embeddings'].mean(1))
     with pytest.raises(ValueError, match='pool must be'):
         MODELS.build(dict(type='SSegMaskFormer', backbone=TINY_SWIN, head=TINY_HEAD, pool='max'))
+
+
+def _tiny_head(**kwargs):
+    init_default_scope('mmseg')
+    return MODELS.build(dict(TINY_HEAD, **kwargs))
+
+
+def test_decoder_adds_query_positions_to_queries_and_keys_in_every_layer_never_to_values():
+    torch.manual_seed(3)
+    head = _tiny_head(num_layers=2, memory_level=1).eval()
+    memory = torch.randn(2, 64, 8, 8)  # stride 8 of a 64x64 image
+    outputs = head.transformer_decoder(memory)
+    # by hand, DETR's post-norm layer: zero target, query embeddings as positions of queries and
+    # keys (self-attention) and of the queries (cross-attention), memory positions on keys only
+    from timm.layers import build_sincos2d_pos_embed
+    mem = memory.flatten(2).transpose(1, 2)
+    mem_pos = build_sincos2d_pos_embed((8, 8), 64)[None]
+    pos = head.query_embed.weight[None].expand(2, -1, -1)
+    x = torch.zeros_like(pos)
+
+    def attend(attn, q, k, v):  # torch's attention, sequence first
+        return attn(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1))[0].transpose(0, 1)
+
+    for layer, out in zip(head.layers, outputs):
+        self_attn, cross_attn = layer.attentions[0].attn, layer.attentions[1].attn
+        x = layer.norms[0](x + attend(self_attn, x + pos, x + pos, x))
+        x = layer.norms[1](x + attend(cross_attn, x + pos, mem + mem_pos, mem))
+        x = layer.norms[2](layer.ffns[0](x))  # mmcv's FFN adds its input
+        torch.testing.assert_close(out, head.decoder_norm(x), atol=1e-5, rtol=1e-5)
+    assert len(outputs) == 2 and head.input_proj.in_channels == 64
+
+
+def test_deep_supervision_matches_every_decoder_layer_in_training_only():
+    torch.manual_seed(4)
+    model = _sseg().train()
+    x = torch.randn(2, 3, 64, 64)
+    samples = [SegDataSample(text_tokens=torch.randint(1, 500, (16, ))) for _ in range(2)]
+    torch.manual_seed(5)  # the same drop paths in both passes
+    pseudo = model.pseudo_masks(x)
+    out = model.image_encoder.forward_features(x, ('masks', 'aux_masks'))
+    assert len(out['aux_masks']) == 1 and out['aux_masks'][0].shape == out['masks'].shape  # 2 layers
+    torch.manual_seed(5)
+    losses = model.loss(x, samples)
+    expected = model.mask_loss(out['masks'], pseudo) + model.mask_loss(out['aux_masks'][0], pseudo)
+    torch.testing.assert_close(losses['loss_mask'], expected)
+    assert model.eval().image_encoder.forward_features(x, ('aux_masks', ))['aux_masks'] == []
+
+
+def test_mask_pooled_feature_is_the_mask_weighted_average_of_the_pixel_embeddings():
+    torch.manual_seed(6)
+    head = _tiny_head(query_feature='mask_pooled').eval()
+    feats = [torch.randn(1, c, 16 // 2**i, 16 // 2**i) for i, c in enumerate([32, 64, 128, 256])]
+    out = head(feats)
+    pixels = head.pixel_decoder(feats)[0]  # C, 16, 16
+    for n in (0, 7):
+        w = out['masks'][0, n].sigmoid()
+        torch.testing.assert_close(out['queries'][0, n], (pixels * w).sum((1, 2)) / w.sum(), atol=1e-5, rtol=1e-5)
+    with pytest.raises(ValueError, match='query_feature must be'):
+        _tiny_head(query_feature='mean')
+
+
+def test_winner_combination_lets_only_each_pixels_most_likely_mask_vote():
+    masks = torch.tensor([[[[5.0, -1.0]], [[4.0, 3.0]], [[-2.0, -3.0]]]])  # B=1, N=3, 1x2
+    class_probs = torch.tensor([[[0.7, 0.3], [0.1, 0.9], [0.5, 0.5]]])  # B, N, K
+    scores = winning_mask_classes(masks, class_probs)
+    # pixel 0: mask 0 wins (5 > 4) -> (0.7, 0.3); pixel 1: mask 1 wins (3) -> (0.1, 0.9)
+    torch.testing.assert_close(scores[0, :, 0], torch.tensor([[0.7, 0.1], [0.3, 0.9]]))
+    # MaskFormer's sum lets mask 1 outvote mask 0 at pixel 0: class 0 gets
+    # s(5) 0.7 + s(4) 0.1 + s(-2) 0.5 = 0.853, class 1 s(5) 0.3 + s(4) 0.9 + s(-2) 0.5 = 1.242
+    torch.testing.assert_close(combine_masks(masks, class_probs)[0, :, 0, 0], torch.tensor([0.853, 1.242]),
+                               atol=1e-3, rtol=0)
+    with pytest.raises(ValueError, match='combine must be'):
+        MODELS.build(dict(type='SSegZeroShot', combine='max'))

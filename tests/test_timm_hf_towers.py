@@ -9,17 +9,11 @@ import torch
 from helpers import as_cli, tiny_pretrain_options
 from mmseg.registry import TRANSFORMS
 
-from mmseg_textsup.datasets.toy.export import write_toy_tokenizer
 from mmseg_textsup.models.backbones import OpenCLIPVision
 from mmseg_textsup.models.clip.loading import get_tokenizer
 from mmseg_textsup.models.text_encoders import OpenCLIPText
 
 ARCH = 'TextSup-Tiny-Timm-BERT'
-
-
-@pytest.fixture(scope='module')
-def toy_tokenizer(tmp_path_factory):
-    return write_toy_tokenizer(str(tmp_path_factory.mktemp('bert_tokenizer')))
 
 
 def test_timm_tower_gives_the_normed_patch_tokens_through_the_projection():

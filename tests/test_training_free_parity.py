@@ -1,13 +1,19 @@
 """The dense modes of SCLIP, ClearCLIP and NACLIP against their official image towers (fixtures
-from ``tools/parity/training_free.py``), at the trained size and at a non-square one."""
+from ``tools/parity/training_free.py``), at the trained size and at a non-square one; NACLIP's PAMR."""
 import os.path as osp
 import sys
 
 import pytest
 import torch
+import torch.nn.functional as F
 from conftest import REPO_ROOT
+from helpers import TINY, tiny_classifier
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
+from mmseg_textsup.utils.pamr import pamr
 
 sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'parity'))
 import training_free as parity  # noqa: E402  tools/parity/training_free.py: the same weights and inputs
@@ -44,3 +50,27 @@ def test_size_based_position_resizing_is_not_the_official_one():
 def test_attention_modes_need_a_vit():
     with pytest.raises(ValueError, match='needs a ViT tower'):
         OpenCLIPVision('TextSup-Tiny-RN', dense_mode='sclip')
+
+
+def test_pamr_matches_naclips_official_refinement():
+    image, scores = parity.pamr_inputs()
+    torch.testing.assert_close(pamr(image, scores, steps=10, dilations=(8, 16)), FIXTURE['naclip_pamr'], atol=1e-4,
+                               rtol=0)
+
+
+def test_segmentor_refines_logits_at_the_original_size_before_the_background_rule():
+    init_default_scope('mmseg')
+    model = MODELS.build(dict(
+        type='OpenVocabEncoderDecoder', data_preprocessor=dict(type='SegDataPreProcessor', mean=[0] * 3, std=[1] * 3),
+        backbone=dict(type='OpenCLIPVision', model_name=TINY, outputs=('dense', ), dense_mode='naclip'),
+        decode_head=dict(type='MaskCLIPHead', text_encoder=tiny_classifier(), logit_scale=40.0),
+        bg_threshold=0.5, vocabulary_has_background=True, pamr=dict(steps=2, dilations=(1, 2)))).eval()
+    x = torch.randn(1, 3, 32, 48)
+    sample = SegDataSample(metainfo=dict(ori_shape=(40, 60), img_shape=(32, 48), pad_shape=(32, 48)))
+    out = model.predict(x, [sample])[0]
+    # by hand: logits and image resized to 40 x 60, PAMR, softmax + SCLIP's background rule
+    logits = F.interpolate(model.inference(x, [sample.metainfo]), size=(40, 60), mode='bilinear')
+    probs = model.probabilities(pamr(F.interpolate(x, size=(40, 60), mode='bilinear'), logits, 2, (1, 2)))[0]
+    torch.testing.assert_close(out.seg_logits.data, probs)
+    assert torch.equal(out.pred_sem_seg.data[0], probs.argmax(0))
+    assert not torch.equal(probs, model.probabilities(logits)[0])  # the refinement changes the scores

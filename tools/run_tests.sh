@@ -9,4 +9,6 @@ VENV="${MMSEG_TEXTSUP_VENV:-$ROOT/.venv}"
 cd "$ROOT"
 "$VENV/bin/python" -m flake8 .
 "$VENV/bin/python" -m isort --check-only --diff --quiet .
-exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests "$@"
+# two workers (pytest-xdist; work stealing balances the long subprocess tests): the subprocesses and
+# dist tests leave a core idle most of the time; each worker's torch uses its share of the threads
+exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist worksteal tests "$@"

@@ -32,6 +32,7 @@ SEGCLIP_WEIGHTS = ('model.image_encoder.pretrained', 'model.text_encoder.pretrai
 SSEG_WEIGHTS = ('model.pseudo_masks.backbone.pretrained', )
 SSEG_LABELS = 'work_dirs/toy_benchmark/sseg_pseudo_labels/labels'  # written by the sseg_pseudo_labels row
 SEGCLIP = 'SegCLIP (from the 4-block toy CLIP, 300 it.)'
+SSEG = 'S-Seg (from scratch, 650 it.)'
 MASKCLIP_PLUS_WEIGHTS = ('model.teacher.backbone.pretrained', 'model.teacher.decode_head.text_encoder.pretrained',
                          'model.classifier.text_encoder.pretrained')
 
@@ -122,13 +123,24 @@ ROWS = [
         toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS),
     Row('sseg_oracle', 'S-Seg pseudo-mask generator', 'toy CLIP tokens + K-means (K = 8), oracle labels (Table 1)',
         'configs/sseg/toy_pseudo_mask_oracle.py', uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS),
-    Row('sseg', 'S-Seg (from scratch, 650 it.)', 'zero-shot, MaskFormer combination', 'configs/sseg/toy_pretrain.py',
+    Row('sseg', SSEG, "the paper's design, zero-shot, MaskFormer combination", 'configs/sseg/toy_pretrain.py',
         train=True, uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS),
-    Row('sseg_project_then_mean', 'S-Seg (from scratch, 650 it.)', 'image embedding = mean of the mask embeddings',
+    Row('sseg_winner', SSEG, 'same model, each pixel named by its most likely mask', 'configs/sseg/toy_pretrain.py',
+        trained_by='sseg', uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS, options=['model.zero_shot.combine=winner']),
+    Row('sseg_project_then_mean', SSEG, 'image embedding = mean of the mask embeddings',
         'configs/sseg/toy_pretrain_project_then_mean.py', train=True, uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS),
-    Row('sseg_pseudo_labels', 'S-Seg pseudo labels', 'the toy S-Seg on all 2000 toy train images, written',
-        'configs/sseg/toy_train_pseudo_labels.py', trained_by='sseg', uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS,
-        options=[f'pseudo_label_dir={osp.dirname(SSEG_LABELS)}']),
+    Row('sseg_mask_pooled', SSEG, 'mask features pooled under their masks (not in the paper), winner',
+        'configs/sseg/toy_pretrain_mask_pooled.py', train=True, uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS,
+        seeds=(0, 1, 2)),
+    Row('sseg_mask_pooled_sum', SSEG, 'same models, MaskFormer combination', 'configs/sseg/toy_pretrain_mask_pooled.py',
+        trained_by='sseg_mask_pooled', uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS, seeds=(0, 1, 2),
+        options=['model.zero_shot.combine=sum']),
+    Row('sseg_mask_pooled_8k_pairs', SSEG, 'mask pooled, 8k distinct pairs (data scaling; the others: 83k)',
+        'configs/sseg/toy_pretrain_mask_pooled.py', train=True, uses_toy_clip=True, toy_clip_keys=SSEG_WEIGHTS,
+        options=['train_dataloader.dataset.num_samples=8000']),
+    Row('sseg_pseudo_labels', 'S-Seg pseudo labels', 'the mask-pooled toy S-Seg (seed 0) on the 2000 toy train images',
+        'configs/sseg/toy_train_pseudo_labels.py', trained_by='sseg_mask_pooled', uses_toy_clip=True,
+        toy_clip_keys=SSEG_WEIGHTS, options=[f'pseudo_label_dir={osp.dirname(SSEG_LABELS)}']),
     Row('sseg_plus', 'S-Seg+', 'UperNet + small ViT (layer decay 0.7) on the S-Seg pseudo labels',
         'configs/sseg_plus/toy.py', train=True,
         options=[f'train_dataloader.dataset.data_prefix.seg_map_path={SSEG_LABELS}']),
@@ -198,7 +210,8 @@ def run_seed(row: Row, seed: int, out_dir: str, python: str, toy_clip: str, reus
     opts = ['--cfg-options', *options] if options else []
     if row.train and not (reuse and osp.isfile(osp.join(work_dir, 'last_checkpoint'))):
         run([python, 'tools/train.py', row.config, '--work-dir', work_dir, *opts], osp.join(work_dir, 'train.log'))
-    train_dir = osp.join(out_dir, row.trained_by or row.key, suffix)
+    trainer = next(r for r in ROWS if r.key == (row.trained_by or row.key))
+    train_dir = osp.join(out_dir, trainer.key, f'seed{seed}' if len(trainer.seeds) > 1 else '')
     if row.checkpoint:
         checkpoint = osp.join(train_dir, row.checkpoint)
     elif row.train or row.trained_by:

@@ -1,7 +1,9 @@
 # S-Seg on the toy world, trained from scratch on toy captions (same data, batch and 650-iteration
 # budget as configs/toy_clip/pretrain.py): a tiny Swin + MaskFormer decoder (16 queries, 3 layers,
 # width 64), a toy text tower from scratch, pseudo masks from the frozen toy CLIP image tower
-# (K = 8; see toy_pseudo_mask_oracle.py). Validation: S-Seg zero-shot on the toy val split.
+# (K = 8; see toy_pseudo_mask_oracle.py). The transformer decoder reads the stride-8 level (8 x 8
+# tokens of a 64-pixel image; the stride-32 level would be 2 x 2, while the paper's decoder sees
+# 7 x 7 at 224). Validation: S-Seg zero-shot on the toy val split.
 _base_ = ['../toy_clip/pretrain.py']
 work_dir = 'work_dirs/sseg_toy'
 toy_clip = 'work_dirs/toy_clip/toy_clip.pth'
@@ -23,7 +25,7 @@ model = dict(
             window_size=4, out_indices=(0, 1, 2, 3)),
         head=dict(
             type='SSegMaskFormerHead', in_channels=[32, 64, 128, 256], channels=64, num_queries=16, num_layers=3,
-            num_heads=4, ffn_channels=256, norm_cfg=dict(type='GN', num_groups=16)),
+            num_heads=4, ffn_channels=256, memory_level=1, norm_cfg=dict(type='GN', num_groups=16)),
         embed_dim=64),
     text_encoder=dict(type='MLPProjectedText', model_name='TextSup-Toy-ViT', embed_dim=64),
     pseudo_masks=dict(

@@ -14,7 +14,9 @@ filled by ``mmseg_textsup.testing.seeded_weights``:
 - NACLIP: ``clip/model.py``'s ``build_model`` + ``set_params('reduced', 'naclip', 5)`` +
   ``forward(return_all=True)``.
 
-Saved: the projected patch tokens of each (the class token dropped). Only outputs are saved.
+Saved: the projected patch tokens of each (the class token dropped), and NACLIP's ``pamr.py``
+``PAMR(10, dilations=[8, 16])`` on fixed random images and scores (``pamr_inputs``). Only inputs
+and outputs are saved.
 """
 import argparse
 import importlib
@@ -82,6 +84,18 @@ def run_clearclip(checkout: str, state: dict) -> dict:
     return out
 
 
+def pamr_inputs():
+    """Images (1, 3, 32, 40) and class scores (1, 3, 16, 20) for the PAMR fixture."""
+    return seeded_tensor((1, 3, 32, 40), 91, 'embedding') * 2, seeded_tensor((1, 3, 16, 20), 92, 'embedding')
+
+
+def run_naclip_pamr(checkout: str) -> dict:
+    pamr_mod = official.load(checkout, 'pamr.py', 'naclip_pamr')
+    image, scores = pamr_inputs()
+    with torch.no_grad():
+        return {'naclip_pamr': pamr_mod.PAMR(10, dilations=[8, 16])(image, scores)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--sclip', required=True)
@@ -95,6 +109,7 @@ def main():
     fixtures.update(run_clearclip(args.clearclip, state))
     fixtures.update(run_openai_style(args.naclip, 'naclip', state,
                                      lambda visual: visual.set_params('reduced', 'naclip', 5.0)))
+    fixtures.update(run_naclip_pamr(args.naclip))
     official.save(args.out, fixtures)
 
 

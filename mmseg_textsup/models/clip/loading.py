@@ -50,7 +50,8 @@ def get_tokenizer(model_name: str, hf_tokenizer: Optional[str] = None, context_l
     if not text_cfg.get('hf_model_name'):
         raise ValueError(f'hf_tokenizer is given, but {model_name!r} has no Hugging Face text tower.')
     if _is_local_path(hf_tokenizer) and not osp.isdir(hf_tokenizer):
-        raise FileNotFoundError(f'Hugging Face tokenizer directory not found: {hf_tokenizer}')
+        hint = ' (write it with tools/dataset_converters/write_toy_world.py)' if 'toy' in hf_tokenizer else ''
+        raise FileNotFoundError(f'Hugging Face tokenizer directory not found: {hf_tokenizer}{hint}')
     return HFTokenizer(hf_tokenizer, context_length=context_length or text_cfg['context_length'])
 
 

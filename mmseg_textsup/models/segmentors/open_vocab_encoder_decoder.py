@@ -3,10 +3,14 @@ from typing import Callable, Optional
 import torch
 import torch.nn.functional as F
 from mmengine.config import ConfigDict
+from mmengine.structures import PixelData
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
 from mmseg.utils import OptSampleList, SampleList
 from torch import Tensor
+
+from ...utils.pamr import pamr as refine_with_pamr
 
 
 def apply_background_rule(logits: Tensor,
@@ -65,6 +69,8 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
                      -> encode_decode() -> extract_feat() -> backbone()
                                         -> decode_head.predict() -> forward()
                    -> postprocess_result() -> apply_background_rule() -> argmax
+                   (with ``pamr``: logits and image resized to the original size -> pamr()
+                    -> apply_background_rule() -> argmax)
         _forward(): extract_feat() -> decode_head.forward()
         loss(): as EncoderDecoder (raises for training-free heads)
 
@@ -81,6 +87,10 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
             holds the background class at ``bg_index``. Defaults to False.
         area_threshold (float, optional): SCLIP's small-region rule (see
             :func:`apply_background_rule`). Defaults to None.
+        pamr (dict, optional): keyword arguments of :func:`~mmseg_textsup.utils.pamr.pamr`
+            (NACLIP: ``dict(steps=10, dilations=(8, 16))``): the logits, resized to the
+            original image size, are refined with the input image resized alike before the
+            background rule (NACLIP's order). Defaults to None.
         **kwargs: :class:`EncoderDecoder` arguments (``backbone``, ``decode_head``,
             ``test_cfg``, ``data_preprocessor``, ...).
     """
@@ -90,9 +100,11 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
                  bg_index: int = 0,
                  vocabulary_has_background: bool = False,
                  area_threshold: Optional[float] = None,
+                 pamr: Optional[dict] = None,
                  **kwargs):
         super().__init__(**kwargs)
         self.area_threshold = area_threshold
+        self.pamr = pamr
         self.test_cfg = ConfigDict(self.test_cfg or dict(mode='whole'))  # plain dicts work too
         self.bg_threshold = bg_threshold
         self.bg_index = bg_index
@@ -119,3 +131,26 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
 
     def postprocess_result(self, seg_logits: Tensor, data_samples: OptSampleList = None) -> SampleList:
         return super().postprocess_result(self.probabilities(seg_logits), data_samples)
+
+    def predict(self, inputs: Tensor, data_samples: OptSampleList = None) -> SampleList:
+        if self.pamr is None:
+            return super().predict(inputs, data_samples)
+        if data_samples is None:
+            shape = inputs.shape[2:]
+            data_samples = [
+                SegDataSample(metainfo=dict(ori_shape=shape, img_shape=shape, pad_shape=shape))
+                for _ in range(inputs.shape[0])
+            ]
+        seg_logits = self.inference(inputs, [s.metainfo for s in data_samples])
+        H, W = seg_logits.shape[2:]
+        for i, sample in enumerate(data_samples):
+            if sample.metainfo.get('flip'):
+                raise NotImplementedError('pamr does not support flip test-time augmentation')
+            left, right, top, bottom = sample.metainfo.get('img_padding_size', sample.metainfo.get('padding_size',
+                                                                                                   [0] * 4))
+            size = tuple(sample.metainfo['ori_shape'][:2])
+            logits, image = (F.interpolate(t[i:i + 1, :, top:H - bottom, left:W - right], size=size, mode='bilinear',
+                                           align_corners=False) for t in (seg_logits, inputs))
+            probs = self.probabilities(refine_with_pamr(image, logits, **self.pamr))[0]
+            sample.set_data(dict(seg_logits=PixelData(data=probs), pred_sem_seg=PixelData(data=probs.argmax(0)[None])))
+        return data_samples

@@ -10,10 +10,11 @@ from .pseudo_mask_oracle import PseudoMaskOracle, oracle_labels
 from .sseg_mask_former import SSegMaskFormer
 from .sseg_mask_former_head import SSegMaskFormerHead
 from .sseg_pretrainer import SSegPretrainer
-from .sseg_zero_shot import SSegZeroShot, combine_masks
+from .sseg_zero_shot import SSegZeroShot, combine_masks, winning_mask_classes
 
 __all__ = [
     'KeepNounsAndVerbs', 'MLPProjectedText', 'MaskMatchingLoss', 'PseudoMaskGenerator', 'PseudoMaskOracle',
     'SSegMaskFormer', 'SSegMaskFormerHead', 'SSegPretrainer', 'SSegZeroShot', 'batched_kmeans', 'combine_masks',
+    'winning_mask_classes',
     'dice_loss', 'match_batch', 'oracle_labels', 'pairwise_dice_cost', 'pairwise_focal_cost'
 ]

@@ -11,7 +11,8 @@ class SSegMaskFormer(BaseModule):
     """S-Seg's image tower: a backbone (Swin-S from mmseg) and :class:`SSegMaskFormerHead`,
     plus the 2-layer MLP that projects mask features into the image-text space.
 
-    ``forward_features`` returns any of ``masks`` (B, N, H/4, W/4) mask logits,
+    ``forward_features`` returns any of ``masks`` (B, N, H/4, W/4) mask logits, ``aux_masks``
+    (those of the earlier decoder layers, in training),
     ``mask_embeddings`` (B, N, D) = MLP(mask feature) per mask, and ``global`` (B, D), the
     image embedding of the contrastive loss: MLP(mean of the N mask features) (the paper's
     order, ``pool='mean_then_project'``) or the mean of the N mask embeddings
@@ -44,8 +45,9 @@ class SSegMaskFormer(BaseModule):
     def forward_features(self, x: Tensor, outputs: Sequence[str] = ('global', )) -> Dict[str, Tensor]:
         out = self.head(self.backbone(x))
         result = {}
-        if 'masks' in outputs:
-            result['masks'] = out['masks']
+        for key in ('masks', 'aux_masks'):
+            if key in outputs:
+                result[key] = out[key]
         queries = out['queries']
         if 'mask_embeddings' in outputs or self.pool == 'project_then_mean':
             result['mask_embeddings'] = self.projection(queries)

@@ -17,7 +17,7 @@ class SSegPretrainer(ImageTextPretrainer):
 
         loss(): pseudo_masks(inputs)            # frozen ViT + batched K-means, no grad
                 image_encoder.forward_features('masks', 'global')   # SSegMaskFormer
-                  -> mask_loss(masks, pseudo masks)   # Hungarian on mask cost, dice + focal
+                  -> mask_loss(masks, pseudo masks)   # every decoder layer: Hungarian on mask cost, dice + focal
                 text_encoder(tokens)             # from scratch, 2-layer MLP projection
                   -> CLIPContrastiveLoss(global, text)   # learnable temperature, all ranks
         predict(): as ImageTextPretrainer, with SSegZeroShot
@@ -57,10 +57,10 @@ class SSegPretrainer(ImageTextPretrainer):
     def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
         with torch.no_grad():
             pseudo = self.pseudo_masks(inputs)
-        image = self.image_encoder.forward_features(inputs, ('masks', 'global'))
+        image = self.image_encoder.forward_features(inputs, ('masks', 'aux_masks', 'global'))
         text = self.encode_captions(data_samples)['global']
-        return {
-            self.mask_loss.loss_name: self.mask_loss(image['masks'], pseudo),
+        return {  # every decoder layer's masks are matched and supervised (MaskFormer)
+            self.mask_loss.loss_name: sum(self.mask_loss(m, pseudo) for m in [image['masks']] + image['aux_masks']),
             self.loss_module.loss_name: self.loss_module(image['global'], text),
             'logit_scale': self.logit_scale().detach(),
         }

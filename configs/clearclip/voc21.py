@@ -1,0 +1,10 @@
+# ClearCLIP ViT-B/16 on voc21 under ClearCLIP's protocol (model base): its configs/cfg_voc21.py settings.
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/models/clearclip_vit_b16.py',
+    '../_base_/datasets/voc21.py', '../_base_/schedules/inference_only.py'
+]
+model = dict(
+    bg_threshold=0.5, vocabulary_has_background=True,
+    decode_head=dict(text_encoder=dict(vocabulary='clearclip_voc21')))
+test_dataloader = dict(dataset=dict(pipeline={{_base_.clearclip_test_pipeline}}))
+val_dataloader = test_dataloader

@@ -1,0 +1,36 @@
+"""tools/benchmark_table.py: two methods over the benchmarks on generated dataset folders."""
+import csv
+import runpy
+import sys
+from unittest import mock
+
+import pytest
+from conftest import REPO_ROOT
+
+from mmseg_textsup.datasets.toy.export import write_voc_layout
+
+TOWER = 'TextSup-Tiny-ViT16'
+OPTIONS = [f'model.backbone.model_name={TOWER}', 'model.backbone.pretrained=None',
+           f'model.decode_head.text_encoder.model_name={TOWER}', 'model.decode_head.text_encoder.pretrained=None',
+           'model.decode_head.text_encoder.templates=single', 'test_dataloader.num_workers=0',
+           'test_dataloader.persistent_workers=False']
+
+
+@pytest.mark.slow
+def test_table_of_two_methods_on_the_folders_that_exist(tmp_path, capsys):
+    write_voc_layout(str(tmp_path / 'data' / 'VOCdevkit' / 'VOC2012'), {'val': (0, 2)})
+    argv = ['benchmark_table.py', f'{REPO_ROOT}/configs/sclip', f'{REPO_ROOT}/configs/naclip', '--benchmarks', 'voc21',
+            'context60', '--data-dir', str(tmp_path / 'data'), '--out', str(tmp_path / 'out'),
+            '--cfg-options', *OPTIONS]
+    with mock.patch.object(sys, 'argv', argv):
+        runpy.run_path(f'{REPO_ROOT}/tools/benchmark_table.py', run_name='__main__')
+    out = capsys.readouterr().out
+    with open(tmp_path / 'out' / 'results.csv') as f:
+        rows = {(r['method'], r['benchmark']): r for r in csv.DictReader(f)}
+    assert set(rows) == {(m, b) for m in ('sclip', 'naclip') for b in ('voc21', 'context60')}
+    for method in ('sclip', 'naclip'):  # VOC21 reads the generated folder, Context60's is missing
+        assert 0 <= float(rows[method, 'voc21']['mIoU']) <= 100 and float(rows[method, 'voc21']['images_per_s']) > 0
+        assert 'VOCdevkit/VOC2010/JPEGImages not found' in rows[method, 'context60']['skipped']
+    table = (tmp_path / 'out' / 'results.md').read_text()
+    assert table in out and table.splitlines()[0].startswith('| method | voc21 | context60 | mean |')
+    assert '| sclip |' in table and '| naclip |' in table

@@ -1,0 +1,135 @@
+"""Run methods over the 8 zero-shot benchmarks and write one results table (Markdown and CSV).
+
+    python tools/benchmark_table.py configs/sclip configs/naclip configs/clearclip configs/maskclip/slide_
+    torchrun --nproc_per_node 8 tools/benchmark_table.py configs/sclip --launcher pytorch
+
+Each METHOD is a config folder (its ``<benchmark>.py`` files) or a file prefix ending in ``_``
+(``configs/maskclip/slide_`` -> ``slide_voc21.py``, ...). Every (method, benchmark) pair runs
+mmseg's test loop on the config with its ``pretrained=`` weights (as ``tools/test.py CONFIG
+none``); a benchmark whose config or image folder is missing is skipped with a line saying
+which. The table holds mIoU, images per second (test loop only, all processes) and the peak
+CUDA memory of one process; it goes to ``<out>/results.md`` and ``<out>/results.csv``.
+"""
+import argparse
+import csv
+import os
+import os.path as osp
+import time
+
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.dist import is_main_process
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
+
+import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
+from mmseg_textsup.utils.distributed import finish_distributed, prepare_cpu_distributed, use_separate_ddp_for_testing
+
+BENCHMARKS = ('voc21', 'context60', 'coco_object', 'voc20', 'cityscapes', 'context59', 'ade20k', 'coco_stuff')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('methods', nargs='+', help='config folders or file prefixes ending in "_"')
+    parser.add_argument('--benchmarks', nargs='+', default=list(BENCHMARKS), choices=BENCHMARKS)
+    parser.add_argument('--data-dir', default='data', help="replaces the leading 'data' of every data_root")
+    parser.add_argument('--out', default='work_dirs/benchmark_table')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='overrides for every config')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    return parser.parse_args()
+
+
+def config_path(method: str, benchmark: str) -> str:
+    return f'{method}{benchmark}.py' if method.endswith('_') else osp.join(method, f'{benchmark}.py')
+
+
+def method_name(method: str) -> str:
+    """``configs/sclip`` -> ``sclip``; ``configs/maskclip/slide_`` -> ``maskclip/slide``."""
+    if method.endswith('_'):
+        return f'{osp.basename(osp.dirname(method))}/{osp.basename(method)[:-1]}'
+    return osp.basename(method.rstrip('/'))
+
+
+def image_folder(cfg: Config, data_dir: str) -> str:
+    """Point the test set at ``data_dir``; its image folder."""
+    dataset = cfg.test_dataloader.dataset
+    if dataset.data_root.startswith('data/'):
+        dataset.data_root = osp.join(data_dir, dataset.data_root[len('data/'):])
+    cfg.val_dataloader = cfg.test_dataloader
+    return osp.join(dataset.data_root, dataset.data_prefix.get('img_path', ''))
+
+
+def run_one(path: str, args, work_dir: str) -> dict:
+    """Test one config with its pretrained weights: mIoU, images/s, peak CUDA memory (GiB)."""
+    cfg = Config.fromfile(path)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    folder = image_folder(cfg, args.data_dir)
+    if not osp.isdir(folder):
+        return dict(skipped=f'{folder} not found')
+    cfg.work_dir, cfg.launcher = work_dir, args.launcher
+    prepare_cpu_distributed(cfg, args.launcher)
+    use_separate_ddp_for_testing(cfg, args.launcher)
+    runner = Runner.from_cfg(cfg)
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    model.init_weights()  # the towers' pretrained= weights (the test loop does not initialise)
+    if torch.cuda.is_available():
+        torch.cuda.reset_peak_memory_stats()
+    start = time.perf_counter()
+    metrics = runner.test()
+    seconds = time.perf_counter() - start
+    images = len(runner.test_dataloader.dataset)
+    peak = torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None
+    return dict(mIoU=metrics['mIoU'], images_per_s=images / seconds, peak=peak)
+
+
+def write_tables(results: dict, benchmarks, out: str) -> str:
+    """``results[method][benchmark]`` -> results.md / results.csv in ``out``; the Markdown text."""
+    os.makedirs(out, exist_ok=True)
+    header = ['method', *benchmarks, 'mean']
+    md = ['| ' + ' | '.join(header) + ' | images/s (mean) | peak GiB (max) |', '|' + '---|' * (len(header) + 2)]
+    rows = []
+    for method, per in results.items():
+        done = [per[b] for b in benchmarks if 'mIoU' in per.get(b, {})]
+        mious = [f"{per[b]['mIoU']:.2f}" if 'mIoU' in per.get(b, {}) else '-' for b in benchmarks]
+        mean = f"{sum(r['mIoU'] for r in done) / len(done):.2f}" if len(done) == len(benchmarks) else '-'
+        speed = f"{sum(r['images_per_s'] for r in done) / len(done):.2f}" if done else '-'
+        peaks = [r['peak'] for r in done if r['peak'] is not None]
+        peak = f'{max(peaks):.2f}' if peaks else '-'
+        md.append('| ' + ' | '.join([method, *mious, mean, speed, peak]) + ' |')
+        for b in benchmarks:
+            r = per.get(b, {})
+            rows.append(dict(method=method, benchmark=b, mIoU=r.get('mIoU', ''), images_per_s=r.get('images_per_s', ''),
+                             peak_gib=r.get('peak') or '', skipped=r.get('skipped', '')))
+    with open(osp.join(out, 'results.csv'), 'w', newline='') as f:
+        writer = csv.DictWriter(f, fieldnames=['method', 'benchmark', 'mIoU', 'images_per_s', 'peak_gib', 'skipped'])
+        writer.writeheader()
+        writer.writerows(rows)
+    text = '\n'.join(md) + '\n'
+    with open(osp.join(out, 'results.md'), 'w') as f:
+        f.write(text)
+    return text
+
+
+def main():
+    args = parse_args()
+    results = {}
+    for method in args.methods:
+        name = method_name(method)
+        results[name] = {}
+        for benchmark in args.benchmarks:
+            path = config_path(method, benchmark)
+            if not osp.isfile(path):
+                results[name][benchmark] = dict(skipped=f'no config {path}')
+            else:
+                results[name][benchmark] = run_one(path, args, osp.join(args.out, name.replace('/', '_'), benchmark))
+            if 'skipped' in results[name][benchmark]:
+                print_log(f'skip {name} on {benchmark}: {results[name][benchmark]["skipped"]}', logger='current')
+    if is_main_process():
+        print(write_tables(results, args.benchmarks, args.out))
+    finish_distributed()
+
+
+if __name__ == '__main__':
+    main()
