@@ -311,3 +311,34 @@ def test_winner_combination_lets_only_each_pixels_most_likely_mask_vote():
                                atol=1e-3, rtol=0)
     with pytest.raises(ValueError, match='combine must be'):
         MODELS.build(dict(type='SSegZeroShot', combine='max'))
+
+
+def test_mask_stats_tool_reports_the_mask_embeddings_of_a_checkpoint(tmp_path, monkeypatch, capsys):
+    import runpy
+    import sys
+
+    import torch.nn.functional as F
+    from conftest import REPO_ROOT
+    from mmengine.config import Config
+    config = f'{REPO_ROOT}/configs/sseg/toy_pretrain.py'
+    options = ['model.pseudo_masks.backbone.pretrained=None']
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict({'model.pseudo_masks.backbone.pretrained': None})
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model).eval()
+    torch.save({'state_dict': model.state_dict()}, tmp_path / 'sseg.pth')
+    tool = f'{REPO_ROOT}/tools/sseg_mask_stats.py'
+    monkeypatch.setattr(sys, 'argv', [tool, config, str(tmp_path / 'sseg.pth'), '--images', '3', '--cfg-options',
+                                      *options])
+    runpy.run_path(tool, run_name='__main__')
+    out = dict(line.rsplit(': ', 1) for line in capsys.readouterr().out.splitlines() if ': ' in line)
+    from mmseg.registry import DATASETS
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    data = model.data_preprocessor(dict(inputs=[dataset[i]['inputs'] for i in range(3)]), False)
+    with torch.no_grad():
+        emb = model.image_encoder.forward_features(data['inputs'], ('mask_embeddings', ))['mask_embeddings']
+    emb = F.normalize(emb, dim=-1)
+    cosine = (emb @ emb.transpose(1, 2))[:, ~torch.eye(16, dtype=torch.bool)].mean()
+    assert float(out["mean pairwise cosine of an image's mask embeddings"]) == pytest.approx(cosine.item(), abs=5e-4)
+    assert 1 <= float(out["distinct classes among an image's masks"]) <= 10
+    assert 1 <= int(out['queries matched to a pseudo mask on these images'].split(' of ')[0]) <= 16

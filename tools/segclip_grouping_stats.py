@@ -11,12 +11,8 @@ import argparse
 
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
-from mmseg.registry import DATASETS, MODELS
 
-import mmseg_textsup  # noqa: F401  registers components
+from mmseg_textsup.apis.inspect_checkpoint import load_model_and_test_batch
 
 
 def main():
@@ -25,16 +21,8 @@ def main():
     parser.add_argument('checkpoint')
     parser.add_argument('--images', type=int, default=32)
     args = parser.parse_args()
-    cfg = Config.fromfile(args.config)
-    init_default_scope('mmseg')
-    for tower in (cfg.model.image_encoder, cfg.model.text_encoder):
-        tower.pretrained = None  # the checkpoint holds every weight
-    model = MODELS.build(cfg.model).eval()
-    load_checkpoint(model, args.checkpoint, map_location='cpu')
-    dataset = DATASETS.build(cfg.test_dataloader.dataset)
-    batch = [dataset[i] for i in range(min(args.images, len(dataset)))]
-    data = model.data_preprocessor(dict(inputs=[b['inputs'] for b in batch],
-                                        data_samples=[b['data_samples'] for b in batch]), False)
+    model, data = load_model_and_test_batch(args.config, args.checkpoint, args.images,
+                                            ('image_encoder', 'text_encoder'))
     with torch.no_grad():
         out = model.image_encoder.forward_features(data['inputs'], ('regions', 'assignment', 'probs'))
         region_classes = model.text_encoder(out['regions'].transpose(1, 2)).argmax(1)  # B, L: the read-out's classes
@@ -43,7 +31,7 @@ def main():
     cosine = regions @ regions.transpose(1, 2)
     n = cosine.shape[-1]
     off_diagonal = (cosine.sum(dim=(1, 2)) - cosine.diagonal(dim1=1, dim2=2).sum(-1)) / (n * (n - 1))
-    print(f'{len(batch)} images, {out["assignment"].shape[-1]} centers')
+    print(f'{len(data["inputs"])} images, {out["assignment"].shape[-1]} centers')
     print(f'centers used per image: {used.mean():.2f}')
     print(f'mean maximum soft probability: {out["probs"].amax(-1).mean():.3f}')
     distinct = torch.tensor([float(len(c.unique())) for c in region_classes])

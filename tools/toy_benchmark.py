@@ -224,10 +224,11 @@ def run_seed(row: Row, seed: int, out_dir: str, python: str, toy_clip: str, reus
     return dict(seed=seed, mIoU=miou, per_class_IoU=per_class)
 
 
-def run_row(row: Row, out_dir: str, python: str, toy_clip: str, reuse: bool = False):
-    """Every seed of a row; ``<out>/<key>.json`` holds the mean, the spread and each seed."""
+def run_row(row: Row, out_dir: str, python: str, toy_clip: str, reuse: bool = False, seeds=None):
+    """Every seed of a row (or those of ``seeds``); ``<out>/<key>.json`` holds the mean, the
+    spread and each seed."""
     start = time.time()
-    runs = [run_seed(row, seed, out_dir, python, toy_clip, reuse) for seed in row.seeds]
+    runs = [run_seed(row, seed, out_dir, python, toy_clip, reuse) for seed in row.seeds if not seeds or seed in seeds]
     mious = [r['mIoU'] for r in runs]
     per_class = {k: statistics.mean(r['per_class_IoU'][k] for r in runs) for k in runs[0]['per_class_IoU']}
     with open(osp.join(out_dir, f'{row.key}.json'), 'w') as f:
@@ -241,6 +242,8 @@ def main():
     parser.add_argument('--out', default='work_dirs/toy_benchmark')
     parser.add_argument('--only', nargs='+', help="rows to run: keys, or prefixes ending in '*' (maskclip_plus*)")
     parser.add_argument('--reuse', action='store_true', help='test the existing checkpoint of trained rows')
+    parser.add_argument('--seeds', type=int, nargs='+',
+                        help="run only these of the rows' seeds (a later --reuse run adds the others)")
     args = parser.parse_args()
     out_dir = osp.join(ROOT, args.out)
     os.makedirs(out_dir, exist_ok=True)
@@ -260,7 +263,7 @@ def main():
             print(f'skip {row.key}: no toy CLIP yet ({toy_clip}); run the {row.toy_clip_row} row first', flush=True)
             continue
         print(f'running {row.key} ...', flush=True)
-        run_row(row, out_dir, sys.executable, toy_clip, args.reuse)
+        run_row(row, out_dir, sys.executable, toy_clip, args.reuse, args.seeds)
     table = make_table(out_dir)
     with open(osp.join(out_dir, 'toy_results.md'), 'w') as f:
         f.write(table)

@@ -45,7 +45,13 @@ def pamr(image: Tensor, logits: Tensor, steps: int = 10, dilations: Sequence[int
     centre = image.unsqueeze(2)
     sigma = torch.cat([neighbours, centre.expand(-1, -1, len(dilations), -1, -1)], dim=2).std(dim=2, keepdim=True)
     affinity = (-(centre - neighbours).abs() / (1e-8 + 0.1 * sigma)).mean(dim=1).softmax(dim=1)  # B, P, H, W
+    H, W = mask.shape[-2:]
     for _ in range(steps):
-        mask = sum((affinity[:, None, 8 * i:8 * (i + 1)] * _neighbours(mask, d)).sum(dim=2)
-                   for i, d in enumerate(dilations))
+        refined = torch.zeros_like(mask)
+        for i, d in enumerate(dilations):  # accumulated neighbour by neighbour: no (B, K, P, H, W) stack
+            padded = F.pad(mask, [d] * 4, mode='replicate')
+            for j, (dy, dx) in enumerate(NEIGHBOURS):
+                refined.addcmul_(affinity[:, None, 8 * i + j], padded[..., d + dy * d:d + dy * d + H,
+                                                                      d + dx * d:d + dx * d + W])
+        mask = refined
     return mask

@@ -3,7 +3,8 @@ training-free dense modes after MaskCLIP (SCLIP, ClearCLIP, NACLIP) next to Mask
 
     python tools/benchmark/maskclip_dense.py [--model ViT-B-16] [--size 448]
 
-Prints each mode's time relative to MaskCLIP's, then, last, (MaskCLIP dense forward time) /
+Prints each mode's time relative to MaskCLIP's (NACLIP also with its PAMR post-processing: 10
+steps, dilations 8 / 16, on 21 class maps at the input size), then, last, (MaskCLIP dense forward time) /
 (open_clip encode_image time); target <= 1.10.
 """
 import argparse
@@ -14,6 +15,7 @@ import torch
 from mmseg_textsup.models.backbones import OpenCLIPVision
 from mmseg_textsup.models.backbones.open_clip_vision import resize_pos_embed
 from mmseg_textsup.utils.benchmark import compare, format_report
+from mmseg_textsup.utils.pamr import pamr
 
 
 def main():
@@ -31,6 +33,12 @@ def main():
     # open_clip's encode_image needs its position embedding at this size: give it one resized
     # the same way (bicubic), so both do the same work apart from the dense read-out.
     g = args.size // tower.patch_size
+    logits = torch.randn(args.batch, 21, args.size, args.size)
+
+    def naclip_with_pamr():
+        tower.forward_features(x, ('dense', ), dense_mode='naclip')
+        pamr(x, logits, steps=10, dilations=(8, 16))
+
     with torch.no_grad():
         clip.visual.positional_embedding = torch.nn.Parameter(
             resize_pos_embed(tower.visual.positional_embedding, (g, g), tower.visual.grid_size))
@@ -42,11 +50,12 @@ def main():
             'MaskCLIP dense (value mode)': lambda: tower.forward_features(x, ('dense', ), dense_mode='value'),
             **{f'{name} dense': (lambda m=mode: tower.forward_features(x, ('dense', ), dense_mode=m))
                for name, mode in (('SCLIP', 'sclip'), ('ClearCLIP', 'clearclip'), ('NACLIP', 'naclip'))},
+            'NACLIP + PAMR dense': naclip_with_pamr,
         }, repeats=args.repeats)
     print(f'{args.model}, {args.batch}x3x{args.size}x{args.size}, CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'open_clip encode_image'))
     maskclip = medians['MaskCLIP dense (maskclip mode)']
-    for name in ('SCLIP', 'ClearCLIP', 'NACLIP'):
+    for name in ('SCLIP', 'ClearCLIP', 'NACLIP', 'NACLIP + PAMR'):
         print(f'{name} dense / MaskCLIP dense = {medians[name + " dense"] / maskclip:.3f}')
     ratio = medians['MaskCLIP dense (maskclip mode)'] / medians['open_clip encode_image']
     print(f'dense / encode_image = {ratio:.3f} (target <= 1.10)')
