@@ -120,6 +120,14 @@ def test_bad_vocabulary_files_name_file_and_line(tmp_path, content, message):
     assert str(path) in str(err.value)
 
 
+def test_semicolon_vocabularies_keep_commas_in_names(tmp_path):
+    path = tmp_path / 'classes.txt'
+    path.write_text("# synonyms separated by ';'\nsky; wall\nperson, person in shirt\n")
+    assert load_vocabulary(str(path)) == [['sky', 'wall'], ['person, person in shirt']]
+    proxyclip = load_vocabulary('proxyclip_voc21')
+    assert proxyclip[0][:2] == ['sky', 'wall'] and len(proxyclip) == 21
+
+
 def test_missing_and_unknown_vocabularies():
     with pytest.raises(FileNotFoundError, match='/no/such/classes.txt'):
         load_vocabulary('/no/such/classes.txt')

@@ -1,7 +1,9 @@
 """The dense modes of SCLIP, ClearCLIP and NACLIP against their official image towers (fixtures
-from ``tools/parity/training_free.py``), at the trained size and at a non-square one; NACLIP's PAMR."""
+from ``tools/parity/training_free.py``), at the trained size and at a non-square one; NACLIP's
+PAMR; ProxyCLIP's last block."""
 import os.path as osp
 import sys
+from unittest import mock
 
 import pytest
 import torch
@@ -12,7 +14,8 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.models.backbones import OpenCLIPVision
+from mmseg_textsup.models.backbones import OpenCLIPVision, ProxyCLIPVision, proxy_attention
+from mmseg_textsup.models.backbones.proxy_clip_vision import CLIP_MEAN, CLIP_STD, IMAGENET_MEAN, IMAGENET_STD
 from mmseg_textsup.utils.pamr import pamr
 
 sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'parity'))
@@ -74,3 +77,35 @@ def test_segmentor_refines_logits_at_the_original_size_before_the_background_rul
     torch.testing.assert_close(out.seg_logits.data, probs)
     assert torch.equal(out.pred_sem_seg.data[0], probs.argmax(0))
     assert not torch.equal(probs, model.probabilities(logits)[0])  # the refinement changes the scores
+
+
+def test_proxyclip_tokens_match_the_official_tower_given_the_same_foundation_features():
+    init_default_scope('mmseg')
+    model = ProxyCLIPVision(parity.ARCH, vfm=dict(type='TimmViTTokens', model_name='vit_tiny_patch16_224'),
+                            quick_gelu=True, pad_to_patch=False, pos_embed_by_scale_factor=True).eval()
+    model.visual.load_state_dict(parity.visual_state(parity.clip_state()))
+    image, feats = parity.proxy_inputs()
+    with mock.patch.object(model, 'vfm_tokens', return_value=feats):
+        dense = model(image)['dense']
+    assert dense.shape == (1, 32, 8, 8)  # the foundation model's grid, not CLIP's 4 x 4
+    torch.testing.assert_close(dense.flatten(2).transpose(1, 2), FIXTURE['proxyclip_64x64'], atol=1e-4, rtol=0)
+
+
+def test_proxy_attention_shifts_scales_and_drops_dissimilar_patches():
+    s = torch.tensor([[[1.0, 0.5, -0.2], [0.5, 1.0, 0.1], [-0.2, 0.1, 1.0]]])
+    w = proxy_attention(s, beta=1.2, gamma=3.0)
+    shifted = (s - 1.2 * s.mean()) * 3.0  # mean 0.4222: entries below 0.5067 get no weight
+    expected = torch.where(shifted < 0, torch.zeros_like(s), shifted.exp())
+    torch.testing.assert_close(w, expected / expected.sum(-1, keepdim=True))
+    assert (w[0, 0] > 0).tolist() == [True, False, False]
+
+
+def test_proxyclip_renormalises_the_input_for_the_foundation_model():
+    init_default_scope('mmseg')
+    model = ProxyCLIPVision(parity.ARCH, vfm=dict(type='TimmViTTokens', model_name='vit_tiny_patch16_224'))
+    pixels = torch.rand(1, 3, 4, 4)
+    clip_mean, clip_std = torch.tensor(CLIP_MEAN)[:, None, None], torch.tensor(CLIP_STD)[:, None, None]
+    with mock.patch.object(model.vfm, 'forward', side_effect=lambda t: t):
+        seen = model.vfm_tokens((pixels - clip_mean) / clip_std)
+    torch.testing.assert_close(seen, (pixels - torch.tensor(IMAGENET_MEAN)[:, None, None]) /
+                               torch.tensor(IMAGENET_STD)[:, None, None])

@@ -1,6 +1,7 @@
 """Run methods over the 8 zero-shot benchmarks and write one results table (Markdown and CSV).
 
-    python tools/benchmark_table.py configs/sclip configs/naclip configs/clearclip configs/maskclip/slide_
+    python tools/benchmark_table.py configs/sclip configs/clearclip configs/naclip configs/proxyclip \\
+        configs/maskclip/slide_
     torchrun --nproc_per_node 8 tools/benchmark_table.py configs/sclip --launcher pytorch
 
 Each METHOD is a config folder (its ``<benchmark>.py`` files) or a file prefix ending in ``_``

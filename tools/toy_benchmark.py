@@ -78,6 +78,9 @@ ROWS = [
         uses_toy_clip=True),
     Row('naclip', 'NACLIP (training-free)', 'k-k attention + Gaussian neighbourhood (std 5), no residual / FFN',
         'configs/naclip/toy.py', uses_toy_clip=True),
+    Row('proxyclip', 'ProxyCLIP (training-free)', "values averaged by another model's patch similarity (DINO's role: "
+        'the 4-block toy CLIP)', 'configs/proxyclip/toy.py', uses_toy_clip=True,
+        options=['model.backbone.vfm.pretrained=work_dirs/toy_benchmark/toy_clip_4blocks/toy_clip_4blocks.pth']),
     *[Row(f'maskclip_{short}{level}', 'MaskCLIP (value path) under corruption', f'{name.replace("_", " ")} {level}',
           'configs/maskclip/toy_corrupt.py', uses_toy_clip=True,
           options=[f'test_dataloader.dataset.pipeline.1.name={name}',

@@ -5,7 +5,8 @@ file, or a list of classes (each a string ``'cat, kitty'`` or a list of synonyms
 starting with ``#`` are comments. An empty line, an empty synonym or a name used twice is
 an error that names the file and line (unless a comment line says ``# duplicates allowed``:
 an official class list that repeats a word). A comment ``# commas are part of the name`` makes
-every line one name (CLIP-ES prompts its synonyms as one sentence).
+every line one name (CLIP-ES prompts its synonyms as one sentence); ``# synonyms separated by ';'``
+splits at semicolons only (ProxyCLIP's class files, where commas are part of a name).
 """
 import os
 import os.path as osp
@@ -27,16 +28,18 @@ def _parse_lines(lines, source: str) -> Vocabulary:
     classes: Vocabulary = []
     seen = {}
     allow_duplicates = whole_lines = False
+    separator = ','
     for lineno, raw in enumerate(lines, start=1):
         if not isinstance(raw, str):  # a list of synonyms, given as such
             raw = [n.strip() for n in raw]
             line, names = ', '.join(raw), raw
         else:
             line = raw.strip()
-            names = [line] if whole_lines else [n.strip() for n in line.split(',')]
+            names = [line] if whole_lines else [n.strip() for n in line.split(separator)]
         if line.startswith('#') and isinstance(raw, str):
             allow_duplicates |= line.lower().startswith('# duplicates allowed')
             whole_lines |= line.lower().startswith('# commas are part of the name')
+            separator = ';' if line.lower().startswith("# synonyms separated by ';'") else separator
             continue
         if not line:
             raise ValueError(f'{source}, line {lineno}: empty line (one class per line, no blank lines)')

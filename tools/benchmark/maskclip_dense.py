@@ -4,7 +4,8 @@ training-free dense modes after MaskCLIP (SCLIP, ClearCLIP, NACLIP) next to Mask
     python tools/benchmark/maskclip_dense.py [--model ViT-B-16] [--size 448]
 
 Prints each mode's time relative to MaskCLIP's (NACLIP also with its PAMR post-processing: 10
-steps, dilations 8 / 16, on 21 class maps at the input size), then, last, (MaskCLIP dense forward time) /
+steps, dilations 8 / 16, on 21 class maps at the input size; ProxyCLIP with its DINO ViT-B/8 tower,
+random weights), then, last, (MaskCLIP dense forward time) /
 (open_clip encode_image time); target <= 1.10.
 """
 import argparse
@@ -12,7 +13,7 @@ import argparse
 import open_clip
 import torch
 
-from mmseg_textsup.models.backbones import OpenCLIPVision
+from mmseg_textsup.models.backbones import OpenCLIPVision, ProxyCLIPVision
 from mmseg_textsup.models.backbones.open_clip_vision import resize_pos_embed
 from mmseg_textsup.utils.benchmark import compare, format_report
 from mmseg_textsup.utils.pamr import pamr
@@ -34,6 +35,8 @@ def main():
     # the same way (bicubic), so both do the same work apart from the dense read-out.
     g = args.size // tower.patch_size
     logits = torch.randn(args.batch, 21, args.size, args.size)
+    proxy = ProxyCLIPVision(args.model, pos_embed_by_scale_factor=True).eval()
+    proxy.visual.load_state_dict(clip.visual.state_dict())
 
     def naclip_with_pamr():
         tower.forward_features(x, ('dense', ), dense_mode='naclip')
@@ -51,11 +54,12 @@ def main():
             **{f'{name} dense': (lambda m=mode: tower.forward_features(x, ('dense', ), dense_mode=m))
                for name, mode in (('SCLIP', 'sclip'), ('ClearCLIP', 'clearclip'), ('NACLIP', 'naclip'))},
             'NACLIP + PAMR dense': naclip_with_pamr,
+            'ProxyCLIP dense': lambda: proxy(x),
         }, repeats=args.repeats)
     print(f'{args.model}, {args.batch}x3x{args.size}x{args.size}, CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'open_clip encode_image'))
     maskclip = medians['MaskCLIP dense (maskclip mode)']
-    for name in ('SCLIP', 'ClearCLIP', 'NACLIP', 'NACLIP + PAMR'):
+    for name in ('SCLIP', 'ClearCLIP', 'NACLIP', 'NACLIP + PAMR', 'ProxyCLIP'):
         print(f'{name} dense / MaskCLIP dense = {medians[name + " dense"] / maskclip:.3f}')
     ratio = medians['MaskCLIP dense (maskclip mode)'] / medians['open_clip encode_image']
     print(f'dense / encode_image = {ratio:.3f} (target <= 1.10)')

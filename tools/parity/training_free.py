@@ -1,7 +1,8 @@
 """Regenerate ``tests/data/training_free_parity.pt`` from the official SCLIP, ClearCLIP and NACLIP code.
 
     python tools/parity/training_free.py --sclip /path/to/SCLIP --clearclip /path/to/ClearCLIP \\
-        --naclip /path/to/NACLIP          # checkouts of github.com/wangf3014/SCLIP, mc-lan/ClearCLIP, sinahmr/NACLIP
+        --naclip /path/to/NACLIP --proxyclip /path/to/ProxyCLIP
+        # checkouts of github.com/wangf3014/SCLIP, mc-lan/ClearCLIP, sinahmr/NACLIP, mc-lan/ProxyCLIP
 
 Each repository's image tower runs unchanged on fixed random images of two sizes (one not square,
 so the position embeddings are resized), with the weights of this package's tiny CLIP
@@ -12,7 +13,9 @@ filled by ``mmseg_textsup.testing.seeded_weights``:
 - ClearCLIP: ``open_clip/transformer.py``'s ``VisionTransformer.forward(model_type='ClearCLIP')``
   (its fork of open_clip, imported under another name);
 - NACLIP: ``clip/model.py``'s ``build_model`` + ``set_params('reduced', 'naclip', 5)`` +
-  ``forward(return_all=True)``.
+  ``forward(return_all=True)``;
+- ProxyCLIP: its open_clip fork's ``VisionTransformer.forward(x, ex_feats, beta=1.2, gamma=3.0)`` on
+  one square image with fixed random foundation-model features on a finer grid (``proxy_inputs``).
 
 Saved: the projected patch tokens of each (the class token dropped), and NACLIP's ``pamr.py``
 ``PAMR(10, dilations=[8, 16])`` on fixed random images and scores (``pamr_inputs``). Only inputs
@@ -34,6 +37,11 @@ from mmseg_textsup.testing import seeded_tensor, seeded_weights
 ARCH = 'TextSup-Tiny-ViT16'
 SIZES = ((64, 64), (48, 80))
 FIXTURE = osp.join(osp.dirname(__file__), '..', '..', 'tests', 'data', 'training_free_parity.pt')
+
+
+def proxy_inputs():
+    """One 64 x 64 image and foundation-model features (1, 24, 8, 8) for the ProxyCLIP fixture."""
+    return seeded_tensor((1, 3, 64, 64), 93, 'embedding') * 2, seeded_tensor((1, 24, 8, 8), 94, 'embedding')
 
 
 def clip_state() -> dict:
@@ -65,23 +73,37 @@ def run_openai_style(checkout: str, name: str, state: dict, configure, **forward
     return out
 
 
-def run_clearclip(checkout: str, state: dict) -> dict:
-    """ClearCLIP: its open_clip fork's ``VisionTransformer`` (as the package ``clearclip_open_clip``)."""
-    package = types.ModuleType('clearclip_open_clip')
+def open_clip_fork_tower(checkout: str, package_name: str, state: dict):
+    """The ``VisionTransformer`` of an open_clip fork (imported as ``package_name``) with our weights."""
+    package = types.ModuleType(package_name)
     package.__path__ = [osp.join(checkout, 'open_clip')]
-    sys.modules['clearclip_open_clip'] = package
-    transformer = importlib.import_module('clearclip_open_clip.transformer')
+    sys.modules[package_name] = package
+    transformer = importlib.import_module(f'{package_name}.transformer')
     visual, _ = build_towers(ARCH, text=False, quick_gelu=True)
     vt = transformer.VisionTransformer(
         image_size=64, patch_size=16, width=visual.transformer.width, layers=len(visual.transformer.resblocks),
         heads=visual.transformer.width // 64, mlp_ratio=4.0, output_dim=visual.output_dim,
         act_layer=type(visual.transformer.resblocks[0].mlp.gelu)).eval()
     vt.load_state_dict(visual_state(state))
+    return vt
+
+
+def run_clearclip(checkout: str, state: dict) -> dict:
+    """ClearCLIP: its open_clip fork's ``VisionTransformer`` (as the package ``clearclip_open_clip``)."""
+    vt = open_clip_fork_tower(checkout, 'clearclip_open_clip', state)
     out = {}
     with torch.no_grad():
         for size in SIZES:
             out[f'clearclip_{size[0]}x{size[1]}'] = vt(images(size), model_type='ClearCLIP')
     return out
+
+
+def run_proxyclip(checkout: str, state: dict) -> dict:
+    """ProxyCLIP: its open_clip fork's ``VisionTransformer`` with external features."""
+    vt = open_clip_fork_tower(checkout, 'proxyclip_open_clip', state)
+    image, feats = proxy_inputs()
+    with torch.no_grad():
+        return {'proxyclip_64x64': vt(image, ex_feats=feats, beta=1.2, gamma=3.0)}
 
 
 def pamr_inputs():
@@ -101,6 +123,7 @@ def main():
     parser.add_argument('--sclip', required=True)
     parser.add_argument('--clearclip', required=True)
     parser.add_argument('--naclip', required=True)
+    parser.add_argument('--proxyclip', required=True)
     parser.add_argument('--out', default=FIXTURE)
     args = parser.parse_args()
     state = clip_state()
@@ -110,6 +133,7 @@ def main():
     fixtures.update(run_openai_style(args.naclip, 'naclip', state,
                                      lambda visual: visual.set_params('reduced', 'naclip', 5.0)))
     fixtures.update(run_naclip_pamr(args.naclip))
+    fixtures.update(run_proxyclip(args.proxyclip, state))
     official.save(args.out, fixtures)
 
 

@@ -1,0 +1,9 @@
+# ProxyCLIP ViT-B/16 on coco_stuff under ProxyCLIP's protocol (model base): its configs/cfg_coco_stuff164k.py settings.
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/models/proxyclip_vit_b16.py',
+    '../_base_/datasets/coco_stuff164k.py', '../_base_/schedules/inference_only.py'
+]
+model = dict(
+    decode_head=dict(text_encoder=dict(vocabulary='proxyclip_coco_stuff171')))
+test_dataloader = dict(dataset=dict(pipeline={{_base_.sclip_test_pipeline}}))
+val_dataloader = test_dataloader

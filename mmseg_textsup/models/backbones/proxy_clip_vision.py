@@ -1,0 +1,108 @@
+from typing import Dict, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from mmseg.registry import MODELS
+from torch import Tensor
+
+from .open_clip_vision import OpenCLIPVision, qkv
+
+CLIP_MEAN, CLIP_STD = (0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711)
+IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+
+
+def proxy_attention(similarity: Tensor, beta: float = 1.2, gamma: float = 3.0) -> Tensor:
+    """ProxyCLIP's attention weights from a foundation model's patch cosine similarities
+    (B, M, M): ``(S - beta * mean(S)) * gamma``, negative entries -inf, softmax over the keys.
+    The mean is each image's (the official code takes it over the batch; it evaluates one crop
+    at a time, where both agree)."""
+    s = (similarity - similarity.mean(dim=(1, 2), keepdim=True) * beta) * gamma
+    return s.masked_fill(s < 0, float('-inf')).softmax(dim=-1)
+
+
+@MODELS.register_module()
+class ProxyCLIPVision(OpenCLIPVision):
+    """ProxyCLIP's dense read-out (https://arxiv.org/abs/2408.04883, github.com/mc-lan/ProxyCLIP):
+    CLIP's last attention is replaced by the patch similarity of a vision foundation model
+    (VFM; DINO ViT-B/8 by default).
+
+    The VFM sees the image re-normalised to its own statistics and gives patch tokens on its
+    grid (h', w'); their cosine similarities pass :func:`proxy_attention`; the values of CLIP's
+    last block (of ``ln_1`` of its input), bilinearly resized from CLIP's grid to the VFM's,
+    are averaged with these weights and go through the block's output projection (no residual,
+    no FFN), ``ln_post`` and the projection. ``dense`` is on the VFM's grid.
+
+    Args:
+        model_name (str): open_clip ViT architecture.
+        pretrained (str, optional): open_clip tag or local checkpoint. Defaults to None.
+        vfm (dict): the foundation model: a backbone returning a (B, C, h', w') map or a dict
+            with ``'dense'`` (:class:`TimmViTTokens` for DINO; weights in its ``init_weights``).
+            Defaults to ``TimmViTTokens('vit_base_patch8_224.dino')``.
+        beta (float): shift of the similarities. Defaults to 1.2.
+        gamma (float): scale of the similarities. Defaults to 3.0.
+        vfm_mean (Sequence[float], optional): the VFM's input mean (0-1 range); None: the
+            input as CLIP gets it. Defaults to ImageNet's.
+        vfm_std (Sequence[float], optional): as ``vfm_mean``. Defaults to ImageNet's.
+        clip_mean (Sequence[float]): the statistics the input is normalised with. Defaults to
+            CLIP's.
+        clip_std (Sequence[float]): as ``clip_mean``. Defaults to CLIP's.
+        outputs (Sequence[str]): ``('dense', )`` only.
+        **kwargs: :class:`OpenCLIPVision` arguments.
+    """
+
+    def __init__(self,
+                 model_name: str,
+                 pretrained: Optional[str] = None,
+                 vfm: dict = dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino'),
+                 beta: float = 1.2,
+                 gamma: float = 3.0,
+                 vfm_mean: Optional[Sequence[float]] = IMAGENET_MEAN,
+                 vfm_std: Optional[Sequence[float]] = IMAGENET_STD,
+                 clip_mean: Sequence[float] = CLIP_MEAN,
+                 clip_std: Sequence[float] = CLIP_STD,
+                 outputs: Sequence[str] = ('dense', ),
+                 **kwargs):
+        if tuple(outputs) != ('dense', ):
+            raise ValueError(f"ProxyCLIPVision gives the 'dense' output only, not {outputs}")
+        super().__init__(model_name, pretrained, outputs=('dense', ), **kwargs)
+        if not self.is_vit:
+            raise ValueError(f'ProxyCLIP needs a ViT tower; {model_name} is not one.')
+        self.vfm = MODELS.build(vfm)
+        self.vfm.requires_grad_(False)
+        self.beta, self.gamma = beta, gamma
+        renorm = vfm_mean is not None
+        self.register_buffer('_scale', torch.tensor(clip_std) / torch.tensor(vfm_std) if renorm else torch.ones(3),
+                             persistent=False)
+        self.register_buffer('_shift', (torch.tensor(clip_mean) - torch.tensor(vfm_mean)) /
+                             torch.tensor(vfm_std) if renorm else torch.zeros(3), persistent=False)
+
+    def init_weights(self):
+        super().init_weights()
+        if hasattr(self.vfm, 'init_weights'):
+            self.vfm.init_weights()
+
+    def vfm_tokens(self, x: Tensor) -> Tensor:
+        """The VFM's patch tokens (B, C, h', w') of CLIP-normalised images."""
+        out = self.vfm(x * self._scale[:, None, None] + self._shift[:, None, None])
+        return out['dense'] if isinstance(out, dict) else out
+
+    def forward_features(self,
+                         x: Tensor,
+                         outputs: Sequence[str] = ('dense', ),
+                         attn_blocks: Sequence[int] = (),
+                         token_blocks: Sequence[int] = (),
+                         dense_mode: Optional[str] = None) -> Dict[str, Tensor]:
+        """The ``dense`` output (B, D, h', w') on the VFM's grid; nothing else."""
+        if set(outputs) != {'dense'} or attn_blocks or token_blocks or dense_mode:
+            raise ValueError("ProxyCLIPVision gives the 'dense' output only.")
+        feats = self.vfm_tokens(x)
+        B, _, H, W = feats.shape
+        tokens, (gh, gw) = self.embed(x)
+        x_in = self.run_blocks(tokens, 0, self.num_blocks - 1)[0]
+        block = self.blocks[-1]
+        v = qkv(block, x_in)[2][:, 1:].transpose(1, 2).reshape(B, -1, gh, gw)  # patches' values
+        v = F.interpolate(v, size=(H, W), mode='bilinear', align_corners=False).flatten(2).transpose(1, 2)
+        f = F.normalize(feats.flatten(2), dim=1)
+        weights = proxy_attention(f.transpose(1, 2) @ f, self.beta, self.gamma)  # B, HW, HW, one for every head
+        out = block.attn.out_proj(weights @ v)
+        return {'dense': self.head(out).transpose(1, 2).reshape(B, -1, H, W)}
