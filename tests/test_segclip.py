@@ -95,6 +95,8 @@ def test_official_cross_context_reads_keys_across_the_batch_and_per_image_does_n
     assert not torch.allclose(official(changed)['regions'][0], official(patches)['regions'][0])
     with pytest.raises(ValueError, match='cross_context'):
         SemanticGroup(width=16, num_heads=2, cross_context='mixed')
+    vision = MODELS.build(dict(type='SegCLIPVision', model_name=TINY, group_after=1, cross_context='per_image'))
+    assert vision.group.cross_context == 'per_image'
 
 
 def test_superpixel_kl_is_the_official_symmetric_kl_of_softmaxed_assignments():

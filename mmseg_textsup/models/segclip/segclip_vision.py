@@ -33,6 +33,8 @@ class SegCLIPVision(OpenCLIPVision):
         num_centers (int): learnable centers L. Defaults to 8.
         num_cross_layers (int): cross-attention layers of the group module. Defaults to 2.
         gumbel_tau (float): Gumbel-softmax temperature. Defaults to 0.9.
+        cross_context (str): see :class:`SemanticGroup` (``'official'`` or the paper's
+            ``'per_image'``). Defaults to 'official'.
         quick_gelu (bool, optional): see :class:`OpenCLIPVision`.
         init_cfg (dict, optional): MMEngine init config.
     """
@@ -44,6 +46,7 @@ class SegCLIPVision(OpenCLIPVision):
                  num_centers: int = 8,
                  num_cross_layers: int = 2,
                  gumbel_tau: float = 0.9,
+                 cross_context: str = 'official',
                  quick_gelu: Optional[bool] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(model_name, pretrained, quick_gelu, outputs=('global', ), dense_mode='qk', frozen=False,
@@ -53,7 +56,8 @@ class SegCLIPVision(OpenCLIPVision):
         if not 0 < group_after < self.num_blocks:
             raise ValueError(f'group_after must be in [1, {self.num_blocks - 1}] for {model_name}, got {group_after}')
         self.group_after = group_after
-        self.group = SemanticGroup(self.width, self.blocks[0].attn.num_heads, num_centers, num_cross_layers, gumbel_tau)
+        self.group = SemanticGroup(self.width, self.blocks[0].attn.num_heads, num_centers, num_cross_layers, gumbel_tau,
+                                   cross_context)
 
     @property
     def width(self) -> int:
