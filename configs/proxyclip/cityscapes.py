@@ -6,10 +6,5 @@ _base_ = [
 model = dict(
     decode_head=dict(text_encoder=dict(vocabulary='proxyclip_cityscapes19')),
     test_cfg=dict(crop_size=(224, 224), stride=(112, 112)))
-test_dataloader = dict(dataset=dict(pipeline=[
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 448), keep_ratio=True),
-    dict(type='LoadCheckedAnnotations'),
-    dict(type='PackSegInputs'),
-]))
+test_dataloader = dict(dataset=dict(pipeline={{_base_.proxyclip_test_pipeline_448}}))
 val_dataloader = test_dataloader

@@ -12,3 +12,9 @@ model = dict(
         type='ProxyCLIPVision', pos_embed_by_scale_factor=True,
         vfm=dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino', pretrained=dino_checkpoint)),
     test_cfg=dict(mode='slide', crop_size=(336, 336), stride=(112, 112)))
+proxyclip_test_pipeline_448 = [  # ADE20K and Cityscapes: short side 448
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(2048, 448), keep_ratio=True),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='PackSegInputs'),
+]
