@@ -83,7 +83,7 @@ def test_config_builds(path, toy_tokenizer):
             assert DATASETS.get(dataset_cfg['type']) is not None, dataset_cfg['type']
             if dataset_cfg['type'].startswith('Toy'):
                 for step in dataset_cfg.get('pipeline', []):  # a fresh clone has no data/toy/
-                    if step.get('hf_tokenizer', '').startswith('data/toy/'):
+                    if (step.get('hf_tokenizer') or '').startswith('data/toy/'):
                         step['hf_tokenizer'] = toy_tokenizer
                 dataset = DATASETS.build(dict(dataset_cfg, num_samples=4))
                 assert len(dataset) == 4 and dataset[0] is not None
