@@ -1,11 +1,14 @@
 """tools/benchmark_table.py: two methods over the benchmarks on generated dataset folders."""
 import csv
+import os
 import runpy
+import subprocess
 import sys
 from unittest import mock
 
 import pytest
 from conftest import REPO_ROOT
+from dist_utils import _free_port
 
 from mmseg_textsup.datasets.toy.export import write_voc_layout
 
@@ -34,3 +37,26 @@ def test_table_of_two_methods_on_the_folders_that_exist(tmp_path, capsys):
     table = (tmp_path / 'out' / 'results.md').read_text()
     assert table in out and table.splitlines()[0].startswith('| method | voc21 | context60 | mean |')
     assert '| sclip |' in table and '| naclip |' in table
+
+
+def _table(tmp_path, name, launcher):
+    args = [f'{REPO_ROOT}/tools/benchmark_table.py', f'{REPO_ROOT}/configs/sclip', f'{REPO_ROOT}/configs/naclip',
+            '--benchmarks', 'voc21', '--data-dir', str(tmp_path / 'data'), '--out', str(tmp_path / name),
+            '--cfg-options', *OPTIONS, 'randomness.seed=0']  # the same random towers in both runs
+    if launcher:
+        args = ['-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', str(_free_port()), *args,
+                '--launcher', 'pytorch']
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    proc = subprocess.run([sys.executable, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    with open(tmp_path / name / 'results.csv') as f:
+        return {r['method']: float(r['mIoU']) for r in csv.DictReader(f)}, proc.stdout
+
+
+@pytest.mark.slow
+def test_two_processes_write_the_table_of_one(tmp_path):
+    write_voc_layout(str(tmp_path / 'data' / 'VOCdevkit' / 'VOC2012'), {'val': (0, 3)})  # 2 + 1 images per rank
+    single, _ = _table(tmp_path, 'single', launcher=False)
+    dist, out = _table(tmp_path, 'dist', launcher=True)
+    assert dist == single and set(dist) == {'sclip', 'naclip'}
+    assert out.count('| method | voc21 | mean |') == 1  # printed by the main process only

@@ -4,6 +4,7 @@ from unittest import mock
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from conftest import REPO_ROOT
 from helpers import CLIP_PREPROCESSOR, TINY, seg_batch, tiny_classifier
 from mmengine.registry import init_default_scope
@@ -58,6 +59,20 @@ def test_vocabulary_swap_and_threshold_background():
     out = model.predict(torch.randn(1, 3, 32, 32))[0]
     assert out.seg_logits.data.shape == (3, 32, 32)
     assert set(out.pred_sem_seg.data.unique().tolist()) <= {0, 1, 2}
+
+
+def test_logits_are_cropped_flipped_back_and_resized_before_the_softmax():
+    model = _segmentor(bg_threshold=0.3)
+    x = torch.randn(1, 3, 32, 48)
+    meta = dict(ori_shape=(40, 50), img_shape=(28, 44), pad_shape=(32, 48), padding_size=[0, 4, 0, 4], flip=True,
+                flip_direction='horizontal')
+    out = model.predict(x, [SegDataSample(metainfo=meta)])[0]
+    logits = model.inference(x, [meta])[:, :, :28, :44].flip(3)  # by hand: padding off, flipped back
+    expected = model.probabilities(F.interpolate(logits, size=(40, 50), mode='bilinear'))[0]
+    torch.testing.assert_close(out.seg_logits.data, expected)
+    assert torch.equal(out.pred_sem_seg.data[0], expected.argmax(0))
+    softmax_first = F.interpolate(model.probabilities(logits), size=(40, 50), mode='bilinear')[0]
+    assert (softmax_first - expected).abs().max() > 1e-3  # the order matters
 
 
 def test_key_smoothing_and_prompt_denoising_run_in_the_head():

@@ -68,9 +68,8 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
         predict(): inference() -> whole_inference() | slide_inference()
                      -> encode_decode() -> extract_feat() -> backbone()
                                         -> decode_head.predict() -> forward()
-                   -> postprocess_result() -> apply_background_rule() -> argmax
-                   (with ``pamr``: logits and image resized to the original size -> pamr()
-                    -> apply_background_rule() -> argmax)
+                   -> _to_original_size() (logits; with ``pamr`` the image too -> pamr())
+                   -> probabilities() -> apply_background_rule() -> argmax
         _forward(): extract_feat() -> decode_head.forward()
         loss(): as EncoderDecoder (raises for training-free heads)
 
@@ -129,12 +128,13 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
         return apply_background_rule(seg_logits, self.bg_threshold, self.bg_index, self.vocabulary_has_background,
                                      self.area_threshold, self.decode_head.text_encoder.fuse_probabilities)
 
-    def postprocess_result(self, seg_logits: Tensor, data_samples: OptSampleList = None) -> SampleList:
-        return super().postprocess_result(self.probabilities(seg_logits), data_samples)
-
     def predict(self, inputs: Tensor, data_samples: OptSampleList = None) -> SampleList:
-        if self.pamr is None:
-            return super().predict(inputs, data_samples)
+        """Probabilities and labels at the original image size.
+
+        The logits are resized first and the softmax comes after (SCLIP's, ClearCLIP's,
+        NACLIP's, ProxyCLIP's and the official MaskCLIP's order; the two do not commute at
+        boundaries, and SCLIP's area rule counts pixels at the original size).
+        """
         if data_samples is None:
             shape = inputs.shape[2:]
             data_samples = [
@@ -142,15 +142,22 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
                 for _ in range(inputs.shape[0])
             ]
         seg_logits = self.inference(inputs, [s.metainfo for s in data_samples])
-        H, W = seg_logits.shape[2:]
         for i, sample in enumerate(data_samples):
-            if sample.metainfo.get('flip'):
-                raise NotImplementedError('pamr does not support flip test-time augmentation')
-            left, right, top, bottom = sample.metainfo.get('img_padding_size', sample.metainfo.get('padding_size',
-                                                                                                   [0] * 4))
-            size = tuple(sample.metainfo['ori_shape'][:2])
-            logits, image = (F.interpolate(t[i:i + 1, :, top:H - bottom, left:W - right], size=size, mode='bilinear',
-                                           align_corners=False) for t in (seg_logits, inputs))
-            probs = self.probabilities(refine_with_pamr(image, logits, **self.pamr))[0]
+            logits = self._to_original_size(seg_logits[i:i + 1], sample.metainfo)
+            if self.pamr is not None:
+                image = self._to_original_size(inputs[i:i + 1], sample.metainfo)
+                logits = refine_with_pamr(image, logits, **self.pamr)
+            probs = self.probabilities(logits)[0]
             sample.set_data(dict(seg_logits=PixelData(data=probs), pred_sem_seg=PixelData(data=probs.argmax(0)[None])))
         return data_samples
+
+    def _to_original_size(self, tensor: Tensor, meta: dict) -> Tensor:
+        """``tensor`` (1, C, H, W) without its padding, flipped back and resized to ``ori_shape``
+        (as mmseg's ``postprocess_result`` treats logits)."""
+        H, W = tensor.shape[2:]
+        left, right, top, bottom = meta.get('img_padding_size', meta.get('padding_size', [0] * 4))
+        tensor = tensor[:, :, top:H - bottom, left:W - right]
+        if meta.get('flip'):
+            tensor = tensor.flip(dims=(3, ) if meta['flip_direction'] == 'horizontal' else (2, ))
+        return F.interpolate(tensor, size=tuple(meta['ori_shape'][:2]), mode='bilinear',
+                             align_corners=self.align_corners)
