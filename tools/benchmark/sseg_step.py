@@ -39,7 +39,7 @@ def main():
 
     def contrastive_step():
         image = model.image_encoder.forward_features(images, ('global', ))['global']
-        model.loss_module(image, model.text_encoder(tokens)['global']).backward()
+        model.loss_module(image, model.text_encoder.encode(tokens)['global']).backward()
 
     def sseg_step():
         losses = model.loss(images, samples)
