@@ -9,7 +9,7 @@ recipe: processes x images per process, iterations, crop, backbone, inference mo
 metafile cannot drift from the code. ``Collections`` and each entry's ``Results`` / ``Notes``
 (the toy-world numbers measured here) are kept as they are, unless ``--toy-results`` names the
 output folder of ``tools/toy_benchmark.py``: then a config's entry takes the first row of the
-benchmark that runs that config and has been measured (``<row>.json``: mean mIoU, seeds, date).
+benchmark that runs that config, if it has been measured (``<row>.json``: mean mIoU, seeds, date).
 """
 import argparse
 import datetime
@@ -74,13 +74,17 @@ def recipe(cfg) -> dict:
 
 
 def toy_results(out_dir: str) -> dict:
-    """``{config: (Results, Notes)}`` of the first measured toy-benchmark row of each config."""
+    """``{config: (Results, Notes)}`` of the first toy-benchmark row of each config, if measured
+    (a config whose first row has no ``<row>.json`` keeps its entry: a later row of the same config
+    measures a variant)."""
     sys.path.insert(0, osp.join(ROOT, 'tools'))
     from toy_benchmark import ROWS
-    found = {}
+    found, seen = {}, set()
     for row in ROWS:
         path = osp.join(out_dir, f'{row.key}.json')
-        if row.config in found or not osp.isfile(path):
+        first = row.config not in seen
+        seen.add(row.config)
+        if not first or not osp.isfile(path):
             continue
         with open(path) as f:
             result = json.load(f)
