@@ -6,6 +6,7 @@ import mmcv
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from conftest import REPO_ROOT
 from helpers import TINY, tiny_pretrain_options
 from mmengine.config import Config
@@ -97,6 +98,28 @@ def test_official_cross_context_reads_keys_across_the_batch_and_per_image_does_n
         SemanticGroup(width=16, num_heads=2, cross_context='mixed')
     vision = MODELS.build(dict(type='SegCLIPVision', model_name=TINY, group_after=1, cross_context='per_image'))
     assert vision.group.cross_context == 'per_image'
+
+
+def test_region_attention_self_runs_stage_3_on_each_region_alone():
+    torch.manual_seed(5)
+    joint = MODELS.build(dict(type='SegCLIPVision', model_name=TINY, group_after=1, num_centers=4)).eval()
+    alone = MODELS.build(dict(type='SegCLIPVision', model_name=TINY, group_after=1, num_centers=4,
+                              region_attention='self')).eval()
+    alone.load_state_dict(joint.state_dict())
+    x = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        r = joint.group_patches(x)['regions']  # B, L, C
+        for block in joint.visual.transformer.resblocks[1:]:  # a one-token attention is out_proj(value)
+            attn, width = block.attn, r.shape[-1]
+            value = F.linear(block.ln_1(r), attn.in_proj_weight[2 * width:], attn.in_proj_bias[2 * width:])
+            r = r + block.ls_1(attn.out_proj(value))
+            r = r + block.ls_2(block.mlp(block.ln_2(r)))
+        out = alone.forward_features(x, ('regions', 'global'))
+        torch.testing.assert_close(out['regions'], joint.head(r))
+        torch.testing.assert_close(out['global'], joint.head(r.amax(dim=1)))
+        assert not torch.allclose(joint.forward_features(x, ('regions', ))['regions'], out['regions'], atol=1e-3)
+    with pytest.raises(ValueError, match='region_attention'):
+        MODELS.build(dict(type='SegCLIPVision', model_name=TINY, group_after=1, region_attention='none'))
 
 
 def test_superpixel_kl_is_the_official_symmetric_kl_of_softmaxed_assignments():
