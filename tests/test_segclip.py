@@ -359,6 +359,11 @@ def test_grouping_stats_tool_reads_a_trained_checkpoint(tmp_path, monkeypatch, c
     assert float(out['centers used per image']) == pytest.approx(used, abs=0.005)
     assert float(out['mean maximum soft probability']) == pytest.approx(max_prob, abs=0.0005)
     assert -1 <= float(out["mean pairwise cosine of an image's regions"]) <= 1
+    with torch.no_grad():
+        entering = F.normalize(model.image_encoder.group_patches(data['inputs'])['regions'], dim=-1)
+    n = entering.shape[1]
+    expected = ((entering @ entering.transpose(1, 2)).sum() - 4 * n) / (4 * n * (n - 1))
+    assert float(out['the same, region tokens entering stage 3']) == pytest.approx(expected.item(), abs=0.0005)
 
 
 @pytest.mark.slow
