@@ -32,6 +32,9 @@ SEGCLIP_WEIGHTS = ('model.image_encoder.pretrained', 'model.text_encoder.pretrai
 SSEG_WEIGHTS = ('model.pseudo_masks.backbone.pretrained', )
 SSEG_LABELS = 'work_dirs/toy_benchmark/sseg_pseudo_labels/labels'  # written by the sseg_pseudo_labels row
 SEGCLIP = 'SegCLIP (from the 4-block toy CLIP, 300 it.)'
+# The options that set the length of a SegCLIP toy run (max_iters and everything that follows it in the config).
+SEGCLIP_ITERATION_KEYS = ('train_cfg.max_iters', 'train_cfg.val_interval', 'param_scheduler.1.end',
+                          'default_hooks.checkpoint.interval', 'custom_hooks.0.interval')
 SSEG = 'S-Seg (from scratch, 650 it.)'
 MASKCLIP_PLUS_WEIGHTS = ('model.teacher.backbone.pretrained', 'model.teacher.decode_head.text_encoder.pretrained',
                          'model.classifier.text_encoder.pretrained')
@@ -118,10 +121,9 @@ ROWS = [
         seeds=(0, 1, 2)),
     Row('segclip_contrastive', SEGCLIP, 'contrastive only', 'configs/segclip/toy_pretrain_contrastive.py', train=True,
         uses_toy_clip=True, toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2)),
-    Row('segclip_1000_iters', SEGCLIP.replace('300', '1,000'), 'contrastive + reconstruction + superpixel KL (seed 0)', 'configs/segclip/toy_pretrain.py',
-        train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
-        options=[f'{key}=1000' for key in ('train_cfg.max_iters', 'train_cfg.val_interval', 'param_scheduler.1.end',
-                                            'default_hooks.checkpoint.interval', 'custom_hooks.0.interval')]),
+    Row('segclip_1000_iters', SEGCLIP.replace('300', '1,000'), 'contrastive + reconstruction + superpixel KL (seed 0)',
+        'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
+        toy_clip_keys=SEGCLIP_WEIGHTS, options=[f'{key}=1000' for key in SEGCLIP_ITERATION_KEYS]),
     Row('segclip_per_image', SEGCLIP, "all three losses, centers attend to their own image's tokens (the paper)",
         'configs/segclip/toy_pretrain_per_image.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
         toy_clip_keys=SEGCLIP_WEIGHTS),
