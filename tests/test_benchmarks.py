@@ -1,4 +1,4 @@
-"""The GPU-figure benchmarks run end to end (tiny towers, CPU) and print their headline last."""
+"""The GPU-figure and step-ratio benchmarks run end to end (tiny towers, CPU) and print their headline last."""
 import runpy
 import sys
 
@@ -13,6 +13,11 @@ from helpers import TINY
     ('clip_es_voc_estimate.py', ['--model', TINY, '--images', '2', '--crf-workers', '0'],
      'projected for 10582 VOC train_aug images'),
     ('maskclip_dense.py', ['--model', TINY, '--size', '64', '--repeats', '1'], 'dense / encode_image'),
+    ('clip_es_cam.py', ['--model', TINY, '--height', '48', '--width', '64', '--repeats', '1'],
+     'CAM + CAA / (forward + backward)'),
+    ('loda_step.py', ['--model', TINY, '--batch', '2', '--size', '64', '--repeats', '1'], 'LoDA step / CLIP step'),
+    ('segclip_step.py', ['--model', TINY, '--group-after', '1', '--batch', '2', '--size', '64', '--repeats', '1'],
+     'SegCLIP step (all losses) / CLIP step'),
 ])
 def test_benchmark_prints_its_figure_last(script, args, headline, monkeypatch, capsys):
     monkeypatch.chdir(REPO_ROOT)

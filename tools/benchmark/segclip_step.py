@@ -1,7 +1,7 @@
 """Cost of a SegCLIP training step relative to a plain CLIP contrastive step on the same batch and
 towers (random weights), and the cost of the superpixels per image.
 
-    python tools/benchmark/segclip_step.py [--model ViT-B-16] [--batch 8] [--size 224] [--device cpu]
+    python tools/benchmark/segclip_step.py [--model ViT-B-16] [--group-after 10] [--batch 8] [--size 224] [--device cpu]
 
 Contenders (interleaved, medians), each forward + losses + backward:
 - CLIP step: global image and text embeddings, CLIPContrastiveLoss;
@@ -28,6 +28,7 @@ from mmseg_textsup.utils.benchmark import compare, format_report, peak_cuda_memo
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--model', default='ViT-B-16')
+    parser.add_argument('--group-after', type=int, default=10, help='CLIP blocks before the group module')
     parser.add_argument('--batch', type=int, default=8)
     parser.add_argument('--size', type=int, default=224)
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
@@ -40,7 +41,7 @@ def main():
     superpixels = [torch.from_numpy(felzenszwalb_superpixels(im).astype(np.int64)) for im in images_np]
     images = torch.randn(args.batch, 3, args.size, args.size, device=args.device)
     segclip_cfg = dict(type='SegCLIPPretrainer',
-                       image_encoder=dict(type='SegCLIPVision', model_name=args.model),
+                       image_encoder=dict(type='SegCLIPVision', model_name=args.model, group_after=args.group_after),
                        text_encoder=dict(type='OpenCLIPText', model_name=args.model))
     full = MODELS.build(segclip_cfg).to(args.device).train()
     contrastive = MODELS.build(dict(segclip_cfg, reconstruction=None, superpixel_kl=None)).to(args.device).train()
@@ -51,7 +52,7 @@ def main():
 
     def clip_step():
         image = clip_image.forward_features(images, ('global', ))['global']
-        clip_loss(image, full.text_encoder(tokens)['global']).backward()
+        clip_loss(image, full.text_encoder.encode(tokens)['global']).backward()
 
     def segclip_step(model):
         losses = model.loss(images, samples)
