@@ -15,7 +15,7 @@ from mmseg.registry import DATASETS, MODELS
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True) if '_base_' not in p)
-EXPECTED_CONFIGS = 137
+EXPECTED_CONFIGS = 138
 
 
 def test_config_count():
@@ -61,6 +61,26 @@ def test_metafile_results_come_from_the_first_toy_row_of_a_config(tmp_path):
     # configs/maskclip/toy.py: its first row ('maskclip', the config as it is) is not measured; the
     # later rows measure variants (--cfg-options), so the entry keeps what it has
     assert 'configs/maskclip/toy.py' not in measured
+
+
+def test_toy_benchmark_rows_name_configs_and_options_that_exist():
+    """A renamed config, option key or row fails here, not an hour into a toy benchmark run."""
+    spec = importlib.util.spec_from_file_location('toy_benchmark', osp.join(REPO_ROOT, 'tools/toy_benchmark.py'))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    keys = [row.key for row in bench.ROWS]
+    assert len(keys) == len(set(keys))
+    for i, row in enumerate(bench.ROWS):
+        assert row.trained_by is None or row.trained_by in keys[:i], row.key
+        assert row.toy_clip_row in keys[:i] or not row.uses_toy_clip, row.key
+        cfg = Config.fromfile(osp.join(REPO_ROOT, row.config))
+        options = row.options + ([f'{key}=' for key in row.toy_clip_keys] if row.uses_toy_clip else [])
+        for option in options:
+            *parents, last = option.split('=')[0].split('.')
+            node = cfg
+            for part in parents:  # every level above the option's key exists
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            assert not isinstance(node, list) or int(last) < len(node), (row.key, option)
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, osp.join(REPO_ROOT, 'configs')))

@@ -296,6 +296,7 @@ def test_toy_config_learning_rates_follow_the_paper_split(tmp_path):
     names = {id(p): n for n, p in model.named_parameters()}
     lr = {names[id(p)]: g['lr'] for g in wrapper.optimizer.param_groups for p in g['params']}
     base = cfg.optim_wrapper.optimizer.lr
+    assert base == pytest.approx(4e-3)  # the official learning rate (main_task_align.py), as pretrain.py
     slow = ['text_encoder.tower.text.token_embedding.weight', 'image_encoder.visual.conv1.weight',
             'image_encoder.visual.positional_embedding',
             'image_encoder.visual.transformer.resblocks.0.attn.in_proj_weight',
@@ -364,6 +365,28 @@ def test_grouping_stats_tool_reads_a_trained_checkpoint(tmp_path, monkeypatch, c
     n = entering.shape[1]
     expected = ((entering @ entering.transpose(1, 2)).sum() - 4 * n) / (4 * n * (n - 1))
     assert float(out['the same, region tokens entering stage 3']) == pytest.approx(expected.item(), abs=0.0005)
+    with torch.no_grad():
+        regions = model.image_encoder.group_patches(data['inputs'])['regions']
+        tokens = model.image_encoder.embed(data['inputs'])[0][:, 1:]
+        patches = model.image_encoder.blocks[0](tokens)  # group_after=1
+    norm = float(out['mean norm of the region tokens entering stage 3'])
+    assert norm == pytest.approx(regions.norm(dim=-1).mean().item(), abs=0.0005)
+    norm = float(out['mean norm of the patch tokens entering the group module'])
+    assert norm == pytest.approx(patches.norm(dim=-1).mean().item(), abs=0.0005)
+    # purity / accuracy from per-region class counts (a patch's class: the most frequent pixel label)
+    labels = torch.stack([dataset[i]['data_samples'].gt_sem_seg.data[0] for i in range(4)]).long()
+    p = model.image_encoder.patch_size
+    patch_classes = torch.stack([torch.bincount(labels[b, y:y + p, x:x + p].flatten(), minlength=256).argmax()
+                                 for b in range(4) for y in range(0, labels.shape[1], p)
+                                 for x in range(0, labels.shape[2], p)]).view(4, -1)
+    with torch.no_grad():
+        grouped = model.image_encoder.forward_features(data['inputs'], ('regions', 'assignment'))
+        named = model.text_encoder(grouped['regions'].transpose(1, 2)).argmax(1)
+    counts = grouped['assignment'].transpose(1, 2) @ F.one_hot(patch_classes, 256).float()  # B, L, classes
+    total = patch_classes.numel()
+    assert float(out['region purity']) == pytest.approx(counts.amax(-1).sum().item() / total, abs=0.0005)
+    right = (counts.sum(-1) * (named == counts.argmax(-1))).sum().item()
+    assert float(out['region accuracy']) == pytest.approx(right / total, abs=0.0005)
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ class SegCLIPVision(OpenCLIPVision):
 
     ``region_attention='self'`` (not in the paper; the toy world's option) runs stage 3 on each
     region alone, so that its blocks' attention cannot average an image's regions into one
-    vector: on the toy CLIP the joint stage 3 turns regions of cosine 0.68 into 0.99.
+    vector: on the toy CLIP trained at lr 1e-3 the joint stage 3 turned regions of cosine 0.68 into 0.99.
 
     ``forward_features`` returns any of ``SEGCLIP_OUTPUTS``: ``global`` (B, D), ``regions``
     (B, L, D), ``assignment`` M (B, N, L, one-hot rows), ``logits`` / ``probs`` (B, N, L, the
