@@ -3,8 +3,11 @@ import runpy
 import sys
 
 import pytest
+import torch
 from conftest import REPO_ROOT
 from helpers import TINY
+
+from mmseg_textsup.utils.benchmark import count_flops
 
 
 @pytest.mark.slow
@@ -26,3 +29,9 @@ def test_benchmark_prints_its_figure_last(script, args, headline, monkeypatch, c
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-1].startswith(headline), lines
     assert 'nan' not in lines[-1] and ' 0.0 images/s' not in lines[-1]
+
+
+def test_count_flops_counts_a_multiply_add_as_two():
+    layer, x = torch.nn.Linear(8, 4, bias=False), torch.randn(3, 8)
+    assert count_flops(lambda: layer(x)) == 2 * 3 * 8 * 4
+    assert count_flops(lambda: torch.relu(x)) == 0  # element-wise operations are not counted

@@ -4,6 +4,7 @@ import time
 from typing import Callable, Dict, Optional
 
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 
 # Dense (no sparsity) peak tensor throughput in TFLOP/s from the vendors' data sheets, by a
 # substring of ``torch.cuda.get_device_name()``; first match wins (H100 PCIe before H100).
@@ -43,6 +44,14 @@ def format_report(medians: Dict[str, float], reference: str) -> str:
     """One line per contender: median time and its ratio to ``reference``."""
     return '\n'.join(f'{name:<40s} {t * 1000:9.1f} ms   {t / medians[reference]:5.2f}x {reference}'
                      for name, t in medians.items())
+
+
+def count_flops(fn: Callable[[], object]) -> int:
+    """Floating-point operations of one call of ``fn`` (``FlopCounterMode``: matrix products,
+    convolutions and attention, a multiply-add counting 2; element-wise operations are not counted)."""
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops()
 
 
 def peak_cuda_memory(fn: Callable[[], object]) -> Optional[int]:

@@ -20,9 +20,8 @@ import copy
 import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
-from torch.utils.flop_counter import FlopCounterMode
 
-from mmseg_textsup.utils.benchmark import compare, peak_tflops
+from mmseg_textsup.utils.benchmark import compare, count_flops, peak_tflops
 
 
 def build_maskclip(model_name: str, device: str):
@@ -54,9 +53,7 @@ def main():
                   padding_size=[0, 0, 0, 0])] * batch
     with torch.no_grad():
         model.encode_decode(x[:1], metas[:1])  # text embeddings are computed once, then cached
-        with FlopCounterMode(display=False) as counter:
-            model.encode_decode(x[:1], metas[:1])
-    flops_per_image = counter.get_total_flops()
+        flops_per_image = count_flops(lambda: model.encode_decode(x[:1], metas[:1]))
     model_bf16 = copy.deepcopy(model).to(torch.bfloat16)
     x_bf16 = x.to(torch.bfloat16)
 

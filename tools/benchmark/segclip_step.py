@@ -9,6 +9,9 @@ Contenders (interleaved, medians), each forward + losses + backward:
 - SegCLIP all three losses: + superpixel KL + MAE reconstruction (second pass on 25 % of patches).
 Then Felzenszwalb superpixels (scale 224, sigma 9, min size 224) of toy-world images of the
 same size, per image, single process; compared with the CLIP step's time per image.
+The steps' FLOPs (``FlopCounterMode``: matrix products, convolutions, attention) give the
+ratio the official design costs on any device; the time ratio adds what the device makes of the
+smaller products (the MAE branch's 49-token blocks, the decoder at half width).
 Prints last: SegCLIP step (all losses) / CLIP step.
 """
 import argparse
@@ -22,7 +25,7 @@ from mmseg.structures import SegDataSample
 
 from mmseg_textsup.datasets.toy.world import ToyWorld
 from mmseg_textsup.models.segclip import felzenszwalb_superpixels
-from mmseg_textsup.utils.benchmark import compare, format_report, peak_cuda_memory
+from mmseg_textsup.utils.benchmark import compare, count_flops, format_report, peak_cuda_memory
 
 
 def main():
@@ -76,6 +79,8 @@ def main():
         print(f'SegCLIP step (all losses): peak CUDA memory {peak / 2**30:.2f} GiB')
     print(f'superpixels (Felzenszwalb 224/9/224, {args.size}x{args.size}): {sp_ms:.1f} ms per image, '
           f'{sp_ms / clip_ms:.3f}x the CLIP step per image ({clip_ms:.1f} ms)')
+    flops = count_flops(lambda: segclip_step(full)) / count_flops(clip_step)
+    print(f'FLOPs: SegCLIP step (all losses) / CLIP step = {flops:.3f}')
     ratio = medians['SegCLIP step, all three losses'] / medians['CLIP contrastive step']
     print(f'SegCLIP step (all losses) / CLIP step = {ratio:.3f}')
 
