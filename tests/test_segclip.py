@@ -16,6 +16,7 @@ from mmengine.runner import Runner, load_checkpoint
 from mmseg.registry import MODELS, TRANSFORMS
 from mmseg.structures import SegDataSample
 from skimage.segmentation import felzenszwalb
+from torch import nn
 
 from mmseg_textsup.models.segclip import (SemanticGroup, SuperpixelKLLoss, patch_superpixel_ids, patchify, random_keep,
                                           super_patch_means)
@@ -52,6 +53,20 @@ def test_hard_assignment_is_one_hot_while_gradients_reach_the_centers():
     # the soft distribution is the Gumbel-perturbed softmax: rows sum to one, argmax = the one-hot
     torch.testing.assert_close(out['probs'].sum(-1), torch.ones(3, 12))
     assert torch.equal(out['probs'].argmax(-1), m.argmax(-1))
+
+
+def test_new_layers_start_as_the_official_model():
+    """Every linear layer of the group module and the MAE branch N(0, 0.02) with zero bias (the
+    official ``PreTrainedModel.init_weights``); attention input projections keep their xavier init."""
+    torch.manual_seed(0)
+    group = SemanticGroup(128, 4)
+    loss = MODELS.build(dict(type='SegCLIPReconstructionLoss', width=128, patch_size=8, num_centers=8))
+    for module in (group, loss):
+        linears = [m for m in module.modules() if isinstance(m, nn.Linear)]
+        assert torch.cat([m.weight.flatten() for m in linears]).std().item() == pytest.approx(0.02, rel=0.02)
+        assert not any(m.bias.any() for m in linears if m.bias is not None)
+    in_proj = group.cross_layers[0].attn.in_proj_weight  # (3 x 128, 128): xavier std sqrt(2 / 512)
+    assert in_proj.std().item() == pytest.approx((2 / 512)**0.5, rel=0.05)
 
 
 def test_assignment_is_deterministic_argmax_in_eval():

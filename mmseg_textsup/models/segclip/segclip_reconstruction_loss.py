@@ -9,6 +9,8 @@ from timm.layers import build_sincos2d_pos_embed
 from timm.models.vision_transformer import Block
 from torch import Tensor, nn
 
+from .semantic_group import official_linear_init
+
 quick_gelu = QuickGELU()
 
 
@@ -45,6 +47,8 @@ class SegCLIPReconstructionLoss(BaseModule):
     positions, fixed 2-D sin-cos positions (a zero row for the class token), ``decoder_depth``
     ViT blocks (LayerNorm eps 1e-6), a norm and a linear pixel head. The loss is the MSE
     between predicted and true (normalised input) pixels of the masked patches.
+    Every linear layer starts as the official model's (N(0, 0.02), zero bias; MAE's own xavier
+    initialisation is overridden there too).
 
     The layers are built for the encoder's width, patch size and number of centers, which the
     pre-training model passes in (``width``, ``patch_size``, ``num_centers``).
@@ -95,6 +99,7 @@ class SegCLIPReconstructionLoss(BaseModule):
             [Block(decoder_width, decoder_heads, qkv_bias=True, norm_layer=norm) for _ in range(decoder_depth)])
         self.decoder_norm = norm(decoder_width)
         self.pixel_head = nn.Linear(decoder_width, patch_size * patch_size * in_channels)
+        official_linear_init(self)
 
     @property
     def loss_name(self) -> str:

@@ -4,6 +4,7 @@ from typing import Dict, Literal, Tuple
 
 import torch
 import torch.nn.functional as F
+from mmengine.model import normal_init
 from mmseg.registry import MODELS
 from open_clip.transformer import LayerNorm, QuickGELU, ResidualAttentionBlock
 from timm.layers import Mlp
@@ -30,6 +31,17 @@ def gumbel_assignment(logits: Tensor, tau: float, training: bool) -> Tuple[Tenso
     return hard - soft.detach() + soft, soft
 
 
+def official_linear_init(module: nn.Module) -> None:
+    """The official code's last initialisation of the parts CLIP does not provide
+    (``PreTrainedModel.init_weights``, ``modules/util_module.py``, applied by ``SegCLIP.__init__`` to
+    the whole model after its parts' own): every ``nn.Linear``, attention output projections and
+    the MAE decoder's layers included, N(0, 0.02) with zero bias. Attention input projections
+    (xavier), the 1x1 convolutions (PyTorch's default) and the LayerNorms (1, 0) keep theirs."""
+    for m in module.modules():
+        if isinstance(m, nn.Linear):
+            normal_init(m, std=0.02, bias=0)
+
+
 @MODELS.register_module()
 class SemanticGroup(nn.Module):
     """Learnable centers that gather patch tokens into region tokens.
@@ -46,6 +58,7 @@ class SemanticGroup(nn.Module):
     ``LN(patches)`` (one group per head; keys with a LayerNorm). Every patch is assigned to
     one center, ``M = GumbelSoftmax(K H_c^T)`` (eq. 2, unscaled, tau 0.9, straight-through),
     and the regions are ``QuickGELU(MLP(LN(H_c + MEAN(M^T V))))`` (eq. 3).
+    Initialised as the official model (see :func:`official_linear_init`).
 
     Args:
         width (int): token width C.
@@ -75,6 +88,7 @@ class SemanticGroup(nn.Module):
         self.norm_keys = LayerNorm(width)
         self.value_proj = nn.Conv1d(width, width, 1, groups=num_heads, bias=False)
         self.region_mlp = nn.Sequential(LayerNorm(width), Mlp(width, 4 * width, width), QuickGELU())
+        official_linear_init(self)
 
     @property
     def num_centers(self) -> int:
