@@ -67,6 +67,10 @@ def test_new_layers_start_as_the_official_model():
         assert not any(m.bias.any() for m in linears if m.bias is not None)
     in_proj = group.cross_layers[0].attn.in_proj_weight  # (3 x 128, 128): xavier std sqrt(2 / 512)
     assert in_proj.std().item() == pytest.approx((2 / 512)**0.5, rel=0.05)
+    # the toy configs' choice keeps PyTorch's defaults (nonzero biases); anything else is refused
+    assert SemanticGroup(128, 4, linear_init='pytorch').region_mlp[1].fc1.bias.any()
+    with pytest.raises(ValueError, match='linear_init'):
+        SemanticGroup(128, 4, linear_init='xavier')
 
 
 def test_assignment_is_deterministic_argmax_in_eval():

@@ -1,5 +1,5 @@
 from functools import partial
-from typing import Optional
+from typing import Literal, Optional
 
 import torch
 from mmengine.model import BaseModule
@@ -9,7 +9,7 @@ from timm.layers import build_sincos2d_pos_embed
 from timm.models.vision_transformer import Block
 from torch import Tensor, nn
 
-from .semantic_group import official_linear_init
+from .semantic_group import init_linear_layers
 
 quick_gelu = QuickGELU()
 
@@ -47,8 +47,6 @@ class SegCLIPReconstructionLoss(BaseModule):
     positions, fixed 2-D sin-cos positions (a zero row for the class token), ``decoder_depth``
     ViT blocks (LayerNorm eps 1e-6), a norm and a linear pixel head. The loss is the MSE
     between predicted and true (normalised input) pixels of the masked patches.
-    Every linear layer starts as the official model's (N(0, 0.02), zero bias; MAE's own xavier
-    initialisation is overridden there too).
 
     The layers are built for the encoder's width, patch size and number of centers, which the
     pre-training model passes in (``width``, ``patch_size``, ``num_centers``).
@@ -66,6 +64,10 @@ class SegCLIPReconstructionLoss(BaseModule):
         decoder_heads (int): MAE decoder heads. Defaults to 8.
         in_channels (int): image channels. Defaults to 3.
         loss_weight (float): weight of the loss. Defaults to 1.0.
+        linear_init (str): ``'official'`` (every linear layer N(0, 0.02), zero bias: the official
+            model's last initialisation overrides MAE's xavier one) or ``'pytorch'``; see
+            :func:`~mmseg_textsup.models.segclip.semantic_group.init_linear_layers`. Defaults to
+            ``'official'``.
     """
 
     def __init__(self,
@@ -79,6 +81,7 @@ class SegCLIPReconstructionLoss(BaseModule):
                  decoder_heads: int = 8,
                  in_channels: int = 3,
                  loss_weight: float = 1.0,
+                 linear_init: Literal['official', 'pytorch'] = 'official',
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         if not 0 < mask_ratio < 1:
@@ -99,7 +102,7 @@ class SegCLIPReconstructionLoss(BaseModule):
             [Block(decoder_width, decoder_heads, qkv_bias=True, norm_layer=norm) for _ in range(decoder_depth)])
         self.decoder_norm = norm(decoder_width)
         self.pixel_head = nn.Linear(decoder_width, patch_size * patch_size * in_channels)
-        official_linear_init(self)
+        init_linear_layers(self, linear_init)
 
     @property
     def loss_name(self) -> str:

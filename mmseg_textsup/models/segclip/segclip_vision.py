@@ -41,6 +41,8 @@ class SegCLIPVision(OpenCLIPVision):
             ``'per_image'``). Defaults to 'official'.
         region_attention (str): ``'joint'`` (the paper: stage 3 attends over an image's
             regions) or ``'self'`` (each region attends to itself only). Defaults to 'joint'.
+        linear_init (str): initialisation of the group module's linear layers, ``'official'``
+            or ``'pytorch'`` (see :class:`SemanticGroup`). Defaults to 'official'.
         quick_gelu (bool, optional): see :class:`OpenCLIPVision`.
         init_cfg (dict, optional): MMEngine init config.
     """
@@ -54,6 +56,7 @@ class SegCLIPVision(OpenCLIPVision):
                  gumbel_tau: float = 0.9,
                  cross_context: str = 'official',
                  region_attention: Literal['joint', 'self'] = 'joint',
+                 linear_init: Literal['official', 'pytorch'] = 'official',
                  quick_gelu: Optional[bool] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(model_name, pretrained, quick_gelu, outputs=('global', ), dense_mode='qk', frozen=False,
@@ -67,7 +70,7 @@ class SegCLIPVision(OpenCLIPVision):
         self.group_after = group_after
         self.region_attention = region_attention
         self.group = SemanticGroup(self.width, self.blocks[0].attn.num_heads, num_centers, num_cross_layers, gumbel_tau,
-                                   cross_context)
+                                   cross_context, linear_init)
 
     @property
     def width(self) -> int:

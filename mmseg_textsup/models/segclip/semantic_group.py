@@ -31,15 +31,22 @@ def gumbel_assignment(logits: Tensor, tau: float, training: bool) -> Tuple[Tenso
     return hard - soft.detach() + soft, soft
 
 
-def official_linear_init(module: nn.Module) -> None:
-    """The official code's last initialisation of the parts CLIP does not provide
-    (``PreTrainedModel.init_weights``, ``modules/util_module.py``, applied by ``SegCLIP.__init__`` to
-    the whole model after its parts' own): every ``nn.Linear``, attention output projections and
-    the MAE decoder's layers included, N(0, 0.02) with zero bias. Attention input projections
-    (xavier), the 1x1 convolutions (PyTorch's default) and the LayerNorms (1, 0) keep theirs."""
-    for m in module.modules():
-        if isinstance(m, nn.Linear):
-            normal_init(m, std=0.02, bias=0)
+def init_linear_layers(module: nn.Module, linear_init: Literal['official', 'pytorch']) -> None:
+    """Initialise the ``nn.Linear`` layers of a part CLIP does not provide.
+
+    ``'official'``: as the official code, whose ``SegCLIP.__init__`` ends with
+    ``PreTrainedModel.init_weights`` (``modules/util_module.py``) over the whole model: every
+    ``nn.Linear`` (attention output projections and the MAE decoder's layers included) N(0, 0.02)
+    with zero bias; attention input projections (xavier), the 1x1 convolutions (PyTorch's
+    default) and the LayerNorms (1, 0) keep theirs. ``'pytorch'``: the layers keep PyTorch's and
+    timm's defaults (the toy world's choice: with the official one its stage 3 averages the regions).
+    """
+    if linear_init not in ('official', 'pytorch'):
+        raise ValueError(f"linear_init must be 'official' or 'pytorch', got {linear_init!r}")
+    if linear_init == 'official':
+        for m in module.modules():
+            if isinstance(m, nn.Linear):
+                normal_init(m, std=0.02, bias=0)
 
 
 @MODELS.register_module()
@@ -58,7 +65,6 @@ class SemanticGroup(nn.Module):
     ``LN(patches)`` (one group per head; keys with a LayerNorm). Every patch is assigned to
     one center, ``M = GumbelSoftmax(K H_c^T)`` (eq. 2, unscaled, tau 0.9, straight-through),
     and the regions are ``QuickGELU(MLP(LN(H_c + MEAN(M^T V))))`` (eq. 3).
-    Initialised as the official model (see :func:`official_linear_init`).
 
     Args:
         width (int): token width C.
@@ -68,10 +74,12 @@ class SemanticGroup(nn.Module):
         tau (float): Gumbel-softmax temperature. Defaults to 0.9.
         cross_context (str): ``'official'`` or ``'per_image'`` (see above). Defaults to
             ``'official'``.
+        linear_init (str): see :func:`init_linear_layers`. Defaults to ``'official'``.
     """
 
     def __init__(self, width: int, num_heads: int, num_centers: int = 8, num_cross_layers: int = 2,
-                 tau: float = 0.9, cross_context: Literal['official', 'per_image'] = 'official'):
+                 tau: float = 0.9, cross_context: Literal['official', 'per_image'] = 'official',
+                 linear_init: Literal['official', 'pytorch'] = 'official'):
         super().__init__()
         if cross_context not in ('official', 'per_image'):
             raise ValueError(f"cross_context must be 'official' or 'per_image', got {cross_context!r}")
@@ -88,7 +96,7 @@ class SemanticGroup(nn.Module):
         self.norm_keys = LayerNorm(width)
         self.value_proj = nn.Conv1d(width, width, 1, groups=num_heads, bias=False)
         self.region_mlp = nn.Sequential(LayerNorm(width), Mlp(width, 4 * width, width), QuickGELU())
-        official_linear_init(self)
+        init_linear_layers(self, linear_init)
 
     @property
     def num_centers(self) -> int:
