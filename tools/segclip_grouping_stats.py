@@ -60,8 +60,8 @@ def main():
         out = model.image_encoder.forward_features(data['inputs'], ('regions', 'assignment', 'probs'))
         region_classes = model.text_encoder(out['regions'].transpose(1, 2)).argmax(1)  # B, L: the read-out's classes
         encoder = model.image_encoder
-        entering = encoder.group_patches(data['inputs'])['regions']  # before stage 3
         patches = encoder.run_blocks(encoder.embed(data['inputs'])[0][:, 1:], 0, encoder.group_after)[0]
+        entering = encoder.group(patches)['regions']  # before stage 3 (evaluation: no Gumbel noise)
     used = torch.tensor([float(len(a.argmax(-1).unique())) for a in out['assignment']])
     print(f'{len(data["inputs"])} images, {out["assignment"].shape[-1]} centers')
     print(f'centers used per image: {used.mean():.2f}')
