@@ -1,4 +1,5 @@
 """The GPU-figure and step-ratio benchmarks run end to end (tiny towers, CPU) and print their headline last."""
+import resource
 import runpy
 import sys
 
@@ -7,7 +8,7 @@ import torch
 from conftest import REPO_ROOT
 from helpers import TINY
 
-from mmseg_textsup.utils.benchmark import count_flops
+from mmseg_textsup.utils.benchmark import count_flops, reused_cpu_memory
 
 
 @pytest.mark.slow
@@ -35,3 +36,25 @@ def test_count_flops_counts_a_multiply_add_as_two():
     layer, x = torch.nn.Linear(8, 4, bias=False), torch.randn(3, 8)
     assert count_flops(lambda: layer(x)) == 2 * 3 * 8 * 4
     assert count_flops(lambda: torch.relu(x)) == 0  # element-wise operations are not counted
+
+
+def _minor_faults_of_filling(num_bytes: int) -> int:
+    """Minor page faults of allocating and filling ``num_bytes``, after doing so once before."""
+    torch.empty(num_bytes, dtype=torch.uint8).fill_(1)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    torch.empty(num_bytes, dtype=torch.uint8).fill_(1)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def test_reused_cpu_memory_keeps_freed_blocks_for_the_next_allocation():
+    size = 64 * 2**20  # above glibc's largest mmap threshold (32 MiB): mapped and unmapped by default
+    faults_default = _minor_faults_of_filling(size)
+    with reused_cpu_memory() as active:
+        if not active:
+            pytest.skip('glibc is not the C library here')
+        _minor_faults_of_filling(size)  # glibc may place the first blocks apart (measured: 2 of 8 runs)
+        faults_reused = _minor_faults_of_filling(size)
+    faults_after = _minor_faults_of_filling(size)
+    assert faults_default > size // 4096 // 2  # each page faulted in again
+    assert faults_reused < size // 4096 // 20
+    assert faults_after > size // 4096 // 2  # the defaults are back, the kept memory handed back

@@ -69,8 +69,12 @@ def test_new_layers_start_as_the_official_model():
     assert in_proj.std().item() == pytest.approx((2 / 512)**0.5, rel=0.05)
     # the toy configs' choice keeps PyTorch's defaults (nonzero biases); anything else is refused
     assert SemanticGroup(128, 4, linear_init='pytorch').region_mlp[1].fc1.bias.any()
-    with pytest.raises(ValueError, match='linear_init'):
-        SemanticGroup(128, 4, linear_init='xavier')
+    # a float: the official scheme at that std (the toy's width-matched rows)
+    wide = SemanticGroup(128, 4, linear_init=0.05).region_mlp[1]
+    assert wide.fc2.weight.std().item() == pytest.approx(0.05, rel=0.02) and not wide.fc2.bias.any()
+    for bad in ('xavier', -0.02, True):
+        with pytest.raises(ValueError, match='linear_init'):
+            SemanticGroup(128, 4, linear_init=bad)
 
 
 def test_assignment_is_deterministic_argmax_in_eval():

@@ -136,6 +136,16 @@ ROWS = [
         'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True,
         toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
         options=['model.image_encoder.linear_init=official']),
+    # N(0, 0.02) at the toy's width 128 gives a layer the gain N(0, 0.049) gives at ViT-B's 768
+    Row('segclip_width_matched_init', SEGCLIP, 'all three losses, the official init at ViT-B width gain (seed 0)',
+        'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
+        toy_clip_keys=SEGCLIP_WEIGHTS, options=[f'model.{part}.linear_init={0.02 * (768 / 128)**0.5:.3f}'
+                                                for part in ('image_encoder', 'reconstruction')]),
+    Row('segclip_contrastive_width_matched_init', SEGCLIP,
+        'contrastive only, the official init at ViT-B width gain (seed 0)',
+        'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True,
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
+        options=[f'model.image_encoder.linear_init={0.02 * (768 / 128)**0.5:.3f}']),
     Row('segclip_short', SEGCLIP_SHORT, 'contrastive + reconstruction + superpixel KL (seed 0)',
         'configs/segclip/toy_pretrain_short.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
         toy_clip_keys=SEGCLIP_WEIGHTS),

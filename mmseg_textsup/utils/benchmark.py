@@ -1,7 +1,9 @@
 """Side-by-side timing for tools/benchmark: alternate the contenders, take medians, print ratios."""
+import contextlib
+import ctypes
 import statistics
 import time
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Iterator, Optional
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -38,6 +40,33 @@ def compare(contenders: Dict[str, Callable[[], object]], repeats: int = 7, warmu
             _synchronize()
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(t) for name, t in times.items()}
+
+
+@contextlib.contextmanager
+def reused_cpu_memory() -> Iterator[bool]:
+    """Within the block, glibc's malloc keeps freed memory for reuse instead of handing it back to the system.
+
+    By default glibc maps large blocks (activations) afresh and returns them when freed, so every CPU
+    step page-faults its activations in again, at a cost that grows with the step's memory rather than
+    its FLOPs. Keeping them is what PyTorch's caching allocator does on CUDA and what jemalloc /
+    tcmalloc (PyTorch's CPU tuning guide) do. Yields False, changing nothing, where glibc is not the
+    C library; on exit restores glibc's defaults and hands the kept memory back.
+    """
+    try:
+        libc = ctypes.CDLL('libc.so.6')
+        mallopt, malloc_trim = libc.mallopt, libc.malloc_trim
+    except (OSError, AttributeError):
+        yield False
+        return
+    m_trim_threshold, m_mmap_max = -1, -4
+    mallopt(m_mmap_max, 0)  # no separate mappings: large blocks come from the heap too
+    mallopt(m_trim_threshold, 2**31 - 1)  # and the heap is not trimmed
+    try:
+        yield True
+    finally:
+        mallopt(m_mmap_max, 65536)
+        mallopt(m_trim_threshold, 128 * 1024)
+        malloc_trim(0)
 
 
 def format_report(medians: Dict[str, float], reference: str) -> str:

@@ -12,9 +12,14 @@ same size, per image, single process; compared with the CLIP step's time per ima
 The steps' FLOPs (``FlopCounterMode``: matrix products, convolutions, attention) give the
 ratio the official design costs on any device; the time ratio adds what the device makes of the
 smaller products (the MAE branch's 49-token blocks, the decoder at half width).
+On CPU the steps are timed with freed memory kept for reuse (``reused_cpu_memory``), as a GPU's
+caching allocator does: under glibc's defaults each step page-faults its activations in again,
+which taxes the SegCLIP step (more activation memory) beyond its FLOPs (``--malloc-defaults``
+measures that way).
 Prints last: SegCLIP step (all losses) / CLIP step.
 """
 import argparse
+import contextlib
 import time
 
 import numpy as np
@@ -25,7 +30,7 @@ from mmseg.structures import SegDataSample
 
 from mmseg_textsup.datasets.toy.world import ToyWorld
 from mmseg_textsup.models.segclip import felzenszwalb_superpixels
-from mmseg_textsup.utils.benchmark import compare, count_flops, format_report, peak_cuda_memory
+from mmseg_textsup.utils.benchmark import compare, count_flops, format_report, peak_cuda_memory, reused_cpu_memory
 
 
 def main():
@@ -36,6 +41,8 @@ def main():
     parser.add_argument('--size', type=int, default=224)
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--repeats', type=int, default=5)
+    parser.add_argument('--malloc-defaults', action='store_true',
+                        help='time with glibc malloc\'s defaults (freed activations returned to the system)')
     args = parser.parse_args()
     init_default_scope('mmseg')
     torch.manual_seed(0)
@@ -61,18 +68,21 @@ def main():
         losses = model.loss(images, samples)
         sum(v for k, v in losses.items() if k.startswith('loss')).backward()
 
-    medians = compare({
+    contenders = {
         'CLIP contrastive step': clip_step,
         'SegCLIP step, contrastive only': lambda: segclip_step(contrastive),
         'SegCLIP step, all three losses': lambda: segclip_step(full),
-    }, repeats=args.repeats)
+    }
+    with (contextlib.nullcontext(False) if args.malloc_defaults else reused_cpu_memory()) as reused:
+        medians = compare(contenders, repeats=args.repeats)
     start = time.perf_counter()
     for im in images_np:
         felzenszwalb_superpixels(im)
     sp_ms = (time.perf_counter() - start) / len(images_np) * 1000
     clip_ms = medians['CLIP contrastive step'] / args.batch * 1000
     print(f'{args.model}, batch {args.batch}x3x{args.size}x{args.size}, {args.device}, '
-          f'CPU threads: {torch.get_num_threads()}')
+          f'CPU threads: {torch.get_num_threads()}, '
+          f'malloc: {"freed memory reused" if reused else "defaults"}')
     print(format_report(medians, 'CLIP contrastive step'))
     peak = peak_cuda_memory(lambda: segclip_step(full))
     if peak is not None:

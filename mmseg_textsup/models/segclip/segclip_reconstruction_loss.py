@@ -1,5 +1,5 @@
 from functools import partial
-from typing import Literal, Optional
+from typing import Optional
 
 import torch
 from mmengine.model import BaseModule
@@ -9,7 +9,7 @@ from timm.layers import build_sincos2d_pos_embed
 from timm.models.vision_transformer import Block
 from torch import Tensor, nn
 
-from .semantic_group import init_linear_layers
+from .semantic_group import LinearInit, init_linear_layers
 
 quick_gelu = QuickGELU()
 
@@ -64,8 +64,8 @@ class SegCLIPReconstructionLoss(BaseModule):
         decoder_heads (int): MAE decoder heads. Defaults to 8.
         in_channels (int): image channels. Defaults to 3.
         loss_weight (float): weight of the loss. Defaults to 1.0.
-        linear_init (str): ``'official'`` (every linear layer N(0, 0.02), zero bias: the official
-            model's last initialisation overrides MAE's xavier one) or ``'pytorch'``; see
+        linear_init (str | float): ``'official'`` (every linear layer N(0, 0.02), zero bias: the
+            official model's last initialisation overrides MAE's xavier one), ``'pytorch'`` or a std; see
             :func:`~mmseg_textsup.models.segclip.semantic_group.init_linear_layers`. Defaults to
             ``'official'``.
     """
@@ -81,7 +81,7 @@ class SegCLIPReconstructionLoss(BaseModule):
                  decoder_heads: int = 8,
                  in_channels: int = 3,
                  loss_weight: float = 1.0,
-                 linear_init: Literal['official', 'pytorch'] = 'official',
+                 linear_init: LinearInit = 'official',
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         if not 0 < mask_ratio < 1:

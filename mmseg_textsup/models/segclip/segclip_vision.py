@@ -4,7 +4,7 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 from ..backbones.open_clip_vision import OpenCLIPVision
-from .semantic_group import SemanticGroup
+from .semantic_group import LinearInit, SemanticGroup
 
 SEGCLIP_OUTPUTS = ('global', 'dense', 'regions', 'assignment', 'probs', 'logits')
 
@@ -41,8 +41,8 @@ class SegCLIPVision(OpenCLIPVision):
             ``'per_image'``). Defaults to 'official'.
         region_attention (str): ``'joint'`` (the paper: stage 3 attends over an image's
             regions) or ``'self'`` (each region attends to itself only). Defaults to 'joint'.
-        linear_init (str): initialisation of the group module's linear layers, ``'official'``
-            or ``'pytorch'`` (see :class:`SemanticGroup`). Defaults to 'official'.
+        linear_init (str | float): initialisation of the group module's linear layers,
+            ``'official'``, ``'pytorch'`` or a std (see :class:`SemanticGroup`). Defaults to 'official'.
         quick_gelu (bool, optional): see :class:`OpenCLIPVision`.
         init_cfg (dict, optional): MMEngine init config.
     """
@@ -56,7 +56,7 @@ class SegCLIPVision(OpenCLIPVision):
                  gumbel_tau: float = 0.9,
                  cross_context: str = 'official',
                  region_attention: Literal['joint', 'self'] = 'joint',
-                 linear_init: Literal['official', 'pytorch'] = 'official',
+                 linear_init: LinearInit = 'official',
                  quick_gelu: Optional[bool] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(model_name, pretrained, quick_gelu, outputs=('global', ), dense_mode='qk', frozen=False,

@@ -1,6 +1,6 @@
 """SegCLIP's semantic group module (https://arxiv.org/abs/2211.14813, sec. 2.2), as the official
 ``SemanticLearnerModule`` (github.com/ArrowLuo/SegCLIP, ``modules/module_seg_vit.py``)."""
-from typing import Dict, Literal, Tuple
+from typing import Dict, Literal, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -31,22 +31,29 @@ def gumbel_assignment(logits: Tensor, tau: float, training: bool) -> Tuple[Tenso
     return hard - soft.detach() + soft, soft
 
 
-def init_linear_layers(module: nn.Module, linear_init: Literal['official', 'pytorch']) -> None:
+LinearInit = Union[Literal['official', 'pytorch'], float]
+
+
+def init_linear_layers(module: nn.Module, linear_init: LinearInit) -> None:
     """Initialise the ``nn.Linear`` layers of a part CLIP does not provide.
 
     ``'official'``: as the official code, whose ``SegCLIP.__init__`` ends with
     ``PreTrainedModel.init_weights`` (``modules/util_module.py``) over the whole model: every
     ``nn.Linear`` (attention output projections and the MAE decoder's layers included) N(0, 0.02)
     with zero bias; attention input projections (xavier), the 1x1 convolutions (PyTorch's
-    default) and the LayerNorms (1, 0) keep theirs. ``'pytorch'``: the layers keep PyTorch's and
-    timm's defaults (the toy world's choice: with the official one its stage 3 averages the regions).
+    default) and the LayerNorms (1, 0) keep theirs. A float: the same with that standard
+    deviation (the toy world's width-matched rows: N(0, 0.02) shrinks a layer's gain with the
+    square root of its width). ``'pytorch'``: the layers keep PyTorch's and timm's defaults
+    (the toy world's choice: with the official one its stage 3 averages the regions).
     """
-    if linear_init not in ('official', 'pytorch'):
-        raise ValueError(f"linear_init must be 'official' or 'pytorch', got {linear_init!r}")
-    if linear_init == 'official':
+    if isinstance(linear_init, bool) or not (linear_init in ('official', 'pytorch')
+                                             or isinstance(linear_init, (int, float)) and linear_init > 0):
+        raise ValueError(f"linear_init must be 'official', 'pytorch' or a positive std, got {linear_init!r}")
+    if linear_init != 'pytorch':
+        std = 0.02 if linear_init == 'official' else float(linear_init)
         for m in module.modules():
             if isinstance(m, nn.Linear):
-                normal_init(m, std=0.02, bias=0)
+                normal_init(m, std=std, bias=0)
 
 
 @MODELS.register_module()
@@ -74,12 +81,12 @@ class SemanticGroup(nn.Module):
         tau (float): Gumbel-softmax temperature. Defaults to 0.9.
         cross_context (str): ``'official'`` or ``'per_image'`` (see above). Defaults to
             ``'official'``.
-        linear_init (str): see :func:`init_linear_layers`. Defaults to ``'official'``.
+        linear_init (str | float): see :func:`init_linear_layers`. Defaults to ``'official'``.
     """
 
     def __init__(self, width: int, num_heads: int, num_centers: int = 8, num_cross_layers: int = 2,
                  tau: float = 0.9, cross_context: Literal['official', 'per_image'] = 'official',
-                 linear_init: Literal['official', 'pytorch'] = 'official'):
+                 linear_init: LinearInit = 'official'):
         super().__init__()
         if cross_context not in ('official', 'per_image'):
             raise ValueError(f"cross_context must be 'official' or 'per_image', got {cross_context!r}")
