@@ -32,6 +32,8 @@ SEGCLIP_WEIGHTS = ('model.image_encoder.pretrained', 'model.text_encoder.pretrai
 SSEG_WEIGHTS = ('model.pseudo_masks.backbone.pretrained', )
 SSEG_LABELS = 'work_dirs/toy_benchmark/sseg_pseudo_labels/labels'  # written by the sseg_pseudo_labels row
 SEGCLIP = 'SegCLIP (from the 4-block toy CLIP, 1,000 it., official lr)'
+# the rows measured before toy_pretrain.py took the official init at ViT-B's gain (N(0, 0.049))
+SEGCLIP_PYTORCH_INIT = [f'model.{part}.linear_init=pytorch' for part in ('image_encoder', 'reconstruction')]
 SEGCLIP_SHORT = 'SegCLIP (from the 4-block toy CLIP, 300 it., lr 1e-3)'
 # The options that set the length of a SegCLIP toy run (max_iters and everything that follows it in the config).
 SEGCLIP_ITERATION_KEYS = ('train_cfg.max_iters', 'train_cfg.val_interval', 'param_scheduler.1.end',
@@ -117,35 +119,35 @@ ROWS = [
     Row('simseg_dense_argmax', 'SimSeg w/o LoDA (dense alignment)', 'diagnostic: argmax of the coarse maps',
         'configs/simseg/toy_pretrain_dense.py', trained_by='simseg_dense',
         options=['model.zero_shot.select=False']),
-    Row('segclip', SEGCLIP, 'contrastive + reconstruction + superpixel KL', 'configs/segclip/toy_pretrain.py',
-        train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
-        seeds=(0, 1, 2)),
-    Row('segclip_contrastive', SEGCLIP, 'contrastive only', 'configs/segclip/toy_pretrain_contrastive.py', train=True,
-        uses_toy_clip=True, toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2)),
-    Row('segclip_reconstruction', SEGCLIP, 'contrastive + reconstruction',
+    Row('segclip', SEGCLIP, 'contrastive + reconstruction + superpixel KL, PyTorch init of the new layers',
+        'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
+        toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2), options=SEGCLIP_PYTORCH_INIT),
+    Row('segclip_contrastive', SEGCLIP, 'contrastive only, PyTorch init of the new layers',
+        'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True,
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2),
+        options=SEGCLIP_PYTORCH_INIT[:1]),
+    Row('segclip_reconstruction', SEGCLIP, 'contrastive + reconstruction, PyTorch init of the new layers',
         'configs/segclip/toy_pretrain_reconstruction.py', train=True, uses_toy_clip=True,
-        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2)),
-    Row('segclip_superpixel_kl', SEGCLIP, 'contrastive + superpixel KL (seed 0)',
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2), options=SEGCLIP_PYTORCH_INIT),
+    Row('segclip_superpixel_kl', SEGCLIP, 'contrastive + superpixel KL, PyTorch init of the new layers (seed 0)',
         'configs/segclip/toy_pretrain_superpixel_kl.py', train=True, uses_toy_clip=True,
-        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS),
-    Row('segclip_official_init', SEGCLIP, 'all three losses, the official init of the new layers (seed 0)',
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, options=SEGCLIP_PYTORCH_INIT[:1]),
+    Row('segclip_official_init', SEGCLIP, 'all three losses, the official init N(0, 0.02) of the new layers (seed 0)',
         'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
         toy_clip_keys=SEGCLIP_WEIGHTS, options=[f'model.{part}.linear_init=official'
                                                 for part in ('image_encoder', 'reconstruction')]),
-    Row('segclip_contrastive_official_init', SEGCLIP, 'contrastive only, the official init of the new layers (seed 0)',
+    Row('segclip_contrastive_official_init', SEGCLIP,
+        'contrastive only, the official init N(0, 0.02) of the new layers (seed 0)',
         'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True,
         toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
         options=['model.image_encoder.linear_init=official']),
-    # N(0, 0.02) at the toy's width 128 gives a layer the gain N(0, 0.049) gives at ViT-B's 768
-    Row('segclip_width_matched_init', SEGCLIP, 'all three losses, the official init at ViT-B width gain (seed 0)',
+    # toy_pretrain.py as it is: the official init at the gain it has at ViT-B's width, N(0, 0.049)
+    Row('segclip_width_matched_init', SEGCLIP, 'all three losses (toy_pretrain.py)',
         'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
-        toy_clip_keys=SEGCLIP_WEIGHTS, options=[f'model.{part}.linear_init={0.02 * (768 / 128)**0.5:.3f}'
-                                                for part in ('image_encoder', 'reconstruction')]),
-    Row('segclip_contrastive_width_matched_init', SEGCLIP,
-        'contrastive only, the official init at ViT-B width gain (seed 0)',
+        toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2)),
+    Row('segclip_contrastive_width_matched_init', SEGCLIP, 'contrastive only (toy_pretrain_contrastive.py)',
         'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True,
-        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
-        options=[f'model.image_encoder.linear_init={0.02 * (768 / 128)**0.5:.3f}']),
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2)),
     Row('segclip_short', SEGCLIP_SHORT, 'contrastive + reconstruction + superpixel KL (seed 0)',
         'configs/segclip/toy_pretrain_short.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
         toy_clip_keys=SEGCLIP_WEIGHTS),

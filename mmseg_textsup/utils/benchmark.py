@@ -49,8 +49,10 @@ def reused_cpu_memory() -> Iterator[bool]:
     By default glibc maps large blocks (activations) afresh and returns them when freed, so every CPU
     step page-faults its activations in again, at a cost that grows with the step's memory rather than
     its FLOPs. Keeping them is what PyTorch's caching allocator does on CUDA and what jemalloc /
-    tcmalloc (PyTorch's CPU tuning guide) do. Yields False, changing nothing, where glibc is not the
-    C library; on exit restores glibc's defaults and hands the kept memory back.
+    tcmalloc (PyTorch's CPU tuning guide) do. It holds for the main thread's heap (where a script's
+    forward and CPU backward allocate), not for glibc's per-thread arenas. Yields False, changing
+    nothing, where glibc is not the C library; on exit restores glibc's defaults and hands the kept
+    memory back.
     """
     try:
         libc = ctypes.CDLL('libc.so.6')

@@ -42,18 +42,19 @@ def init_linear_layers(module: nn.Module, linear_init: LinearInit) -> None:
     ``nn.Linear`` (attention output projections and the MAE decoder's layers included) N(0, 0.02)
     with zero bias; attention input projections (xavier), the 1x1 convolutions (PyTorch's
     default) and the LayerNorms (1, 0) keep theirs. A float: the same with that standard
-    deviation (the toy world's width-matched rows: N(0, 0.02) shrinks a layer's gain with the
-    square root of its width). ``'pytorch'``: the layers keep PyTorch's and timm's defaults
-    (the toy world's choice: with the official one its stage 3 averages the regions).
+    deviation (the toy world's width-matched rows: N(0, std) gives a layer the gain
+    std x sqrt(fan-in), so 0.02 at the toy's width is a weaker start than at ViT-B's).
+    ``'pytorch'``: the layers keep PyTorch's and timm's defaults (the toy world's choice: with
+    the official one its stage 3 averages the regions).
     """
-    if isinstance(linear_init, bool) or not (linear_init in ('official', 'pytorch')
-                                             or isinstance(linear_init, (int, float)) and linear_init > 0):
+    if linear_init == 'pytorch':
+        return
+    std = 0.02 if linear_init == 'official' else linear_init
+    if isinstance(std, bool) or not isinstance(std, (int, float)) or std <= 0:
         raise ValueError(f"linear_init must be 'official', 'pytorch' or a positive std, got {linear_init!r}")
-    if linear_init != 'pytorch':
-        std = 0.02 if linear_init == 'official' else float(linear_init)
-        for m in module.modules():
-            if isinstance(m, nn.Linear):
-                normal_init(m, std=std, bias=0)
+    for m in module.modules():
+        if isinstance(m, nn.Linear):
+            normal_init(m, std=float(std), bias=0)
 
 
 @MODELS.register_module()
