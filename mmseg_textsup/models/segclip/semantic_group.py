@@ -42,10 +42,9 @@ def init_linear_layers(module: nn.Module, linear_init: LinearInit) -> None:
     ``nn.Linear`` (attention output projections and the MAE decoder's layers included) N(0, 0.02)
     with zero bias; attention input projections (xavier), the 1x1 convolutions (PyTorch's
     default) and the LayerNorms (1, 0) keep theirs. A float: the same with that standard
-    deviation (the toy world's width-matched rows: N(0, std) gives a layer the gain
-    std x sqrt(fan-in), so 0.02 at the toy's width is a weaker start than at ViT-B's).
-    ``'pytorch'``: the layers keep PyTorch's and timm's defaults (the toy world's choice: with
-    the official one its stage 3 averages the regions).
+    deviation (the toy configs' 0.049: N(0, s) gives a layer the gain s x sqrt(fan-in), so 0.02 on
+    the toy's 128 channels starts weaker than on ViT-B's 768). ``'pytorch'``: the layers keep
+    PyTorch's and timm's defaults (the earlier toy rows).
     """
     if linear_init == 'pytorch':
         return
