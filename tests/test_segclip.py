@@ -67,9 +67,9 @@ def test_new_layers_start_as_the_official_model():
         assert not any(m.bias.any() for m in linears if m.bias is not None)
     in_proj = group.cross_layers[0].attn.in_proj_weight  # (3 x 128, 128): xavier std sqrt(2 / 512)
     assert in_proj.std().item() == pytest.approx((2 / 512)**0.5, rel=0.05)
-    # the toy configs' choice keeps PyTorch's defaults (nonzero biases); anything else is refused
+    # 'pytorch' keeps PyTorch's defaults (nonzero biases; the earlier toy rows); anything else is refused
     assert SemanticGroup(128, 4, linear_init='pytorch').region_mlp[1].fc1.bias.any()
-    # a float: the official scheme at that std (the toy's width-matched rows)
+    # a float: the official scheme at that std (the toy configs' 0.049)
     wide = SemanticGroup(128, 4, linear_init=0.05).region_mlp[1]
     assert wide.fc2.weight.std().item() == pytest.approx(0.05, rel=0.02) and not wide.fc2.bias.any()
     for bad in ('xavier', -0.02, True):

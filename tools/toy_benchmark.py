@@ -32,8 +32,6 @@ SEGCLIP_WEIGHTS = ('model.image_encoder.pretrained', 'model.text_encoder.pretrai
 SSEG_WEIGHTS = ('model.pseudo_masks.backbone.pretrained', )
 SSEG_LABELS = 'work_dirs/toy_benchmark/sseg_pseudo_labels/labels'  # written by the sseg_pseudo_labels row
 SEGCLIP = 'SegCLIP (from the 4-block toy CLIP, 1,000 it., official lr)'
-# the rows measured before toy_pretrain.py took the official init at ViT-B's gain (N(0, 0.049))
-SEGCLIP_PYTORCH_INIT = [f'model.{part}.linear_init=pytorch' for part in ('image_encoder', 'reconstruction')]
 SEGCLIP_SHORT = 'SegCLIP (from the 4-block toy CLIP, 300 it., lr 1e-3)'
 # The options that set the length of a SegCLIP toy run (max_iters and everything that follows it in the config).
 SEGCLIP_ITERATION_KEYS = ('train_cfg.max_iters', 'train_cfg.val_interval', 'param_scheduler.1.end',
@@ -58,6 +56,13 @@ class Row:
     trained_by: Optional[str] = None  # test a checkpoint of another (earlier) row's training
     checkpoint: Optional[str] = None  # checkpoint file to test (default: the last one)
     seeds: Tuple[int, ...] = (0, )  # several where the row's ordering is judged (mean and spread)
+
+
+def segclip_init(value: str, reconstruction: bool = True) -> List[str]:
+    """Options that start SegCLIP's new layers with ``linear_init=value`` (the MAE branch's too, where the config
+    has one); 'pytorch' for the rows measured before toy_pretrain.py took the official init at ViT-B's gain."""
+    parts = ('image_encoder', 'reconstruction') if reconstruction else ('image_encoder', )
+    return [f'model.{part}.linear_init={value}' for part in parts]
 
 
 ROWS = [
@@ -128,26 +133,27 @@ ROWS = [
         toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2)),
     Row('segclip', SEGCLIP, 'contrastive + reconstruction + superpixel KL, PyTorch init of the new layers',
         'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
-        toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2), options=SEGCLIP_PYTORCH_INIT),
+        toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2), options=segclip_init('pytorch')),
     Row('segclip_contrastive', SEGCLIP, 'contrastive only, PyTorch init of the new layers',
         'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True,
         toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2),
-        options=SEGCLIP_PYTORCH_INIT[:1]),
+        options=segclip_init('pytorch', reconstruction=False)),
     Row('segclip_reconstruction', SEGCLIP, 'contrastive + reconstruction, PyTorch init of the new layers',
         'configs/segclip/toy_pretrain_reconstruction.py', train=True, uses_toy_clip=True,
-        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2), options=SEGCLIP_PYTORCH_INIT),
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, seeds=(0, 1, 2),
+        options=segclip_init('pytorch')),
     Row('segclip_superpixel_kl', SEGCLIP, 'contrastive + superpixel KL, PyTorch init of the new layers (seed 0)',
         'configs/segclip/toy_pretrain_superpixel_kl.py', train=True, uses_toy_clip=True,
-        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS, options=SEGCLIP_PYTORCH_INIT[:1]),
+        toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
+        options=segclip_init('pytorch', reconstruction=False)),
     Row('segclip_official_init', SEGCLIP, 'all three losses, the official init N(0, 0.02) of the new layers (seed 0)',
         'configs/segclip/toy_pretrain.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
-        toy_clip_keys=SEGCLIP_WEIGHTS, options=[f'model.{part}.linear_init=official'
-                                                for part in ('image_encoder', 'reconstruction')]),
+        toy_clip_keys=SEGCLIP_WEIGHTS, options=segclip_init('official')),
     Row('segclip_contrastive_official_init', SEGCLIP,
         'contrastive only, the official init N(0, 0.02) of the new layers (seed 0)',
         'configs/segclip/toy_pretrain_contrastive.py', train=True, uses_toy_clip=True,
         toy_clip_row='toy_clip_4blocks', toy_clip_keys=SEGCLIP_WEIGHTS,
-        options=['model.image_encoder.linear_init=official']),
+        options=segclip_init('official', reconstruction=False)),
     Row('segclip_short', SEGCLIP_SHORT, 'contrastive + reconstruction + superpixel KL (seed 0)',
         'configs/segclip/toy_pretrain_short.py', train=True, uses_toy_clip=True, toy_clip_row='toy_clip_4blocks',
         toy_clip_keys=SEGCLIP_WEIGHTS),
