@@ -40,7 +40,7 @@ def main():
     parser.add_argument('--batch', type=int, default=8)
     parser.add_argument('--size', type=int, default=224)
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    parser.add_argument('--repeats', type=int, default=5)
+    parser.add_argument('--repeats', type=int, default=9)
     parser.add_argument('--malloc-defaults', action='store_true',
                         help='time with glibc malloc\'s defaults (freed activations returned to the system)')
     args = parser.parse_args()
