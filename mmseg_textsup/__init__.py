@@ -1,6 +1,7 @@
-"""mmseg_textsup: text-supervised segmentation (MaskCLIP(+), CLIP-ES, SegCLIP, SimSeg, S-Seg)
-as an MMSegmentation 1.x plugin. Importing the package registers every component into
-mmseg's registries; configs do it with ``custom_imports``.
+"""mmseg_textsup: CLIP-based open-vocabulary segmentation as an MMSegmentation 1.x plugin: the
+text-supervised MaskCLIP / MaskCLIP+, CLIP-ES, SegCLIP, SimSeg (LoDA) and S-Seg / S-Seg+, and the
+training-free SCLIP, ClearCLIP, NACLIP and ProxyCLIP. Importing the package registers every
+component into mmseg's registries; configs do it with ``custom_imports``.
 """
 from .utils import install_checkpoint_allowlist
 from .version import __version__

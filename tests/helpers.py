@@ -71,8 +71,8 @@ TOY_PRETRAIN = osp.join(REPO_ROOT, 'configs', 'toy_clip', 'pretrain.py')
 def tiny_pretrain_options(max_iters=4, checkpoint_interval=2, batch_size=8):
     """--cfg-options that shrink the toy CLIP config to seconds on a CPU."""
     return {
-        'model.image_encoder.model_name': TINY,
-        'model.text_encoder.model_name': TINY,
+        'model.backbone.model_name': TINY,
+        'model.text_tower.model_name': TINY,
         'train_cfg.max_iters': max_iters,
         'train_cfg.val_interval': max_iters,
         'param_scheduler.0.end': 1,

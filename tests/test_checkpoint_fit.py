@@ -3,7 +3,7 @@ import pytest
 import torch
 from mmseg.registry import MODELS
 
-from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits
+from mmseg_textsup.engine.runner.checkpoint_fit import check_checkpoint_fits
 
 
 def _segmentor(num_classes):

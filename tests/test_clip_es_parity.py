@@ -11,7 +11,7 @@ import torch
 from conftest import REPO_ROOT
 from mmseg.registry import MODELS
 
-from mmseg_textsup.models.clip.loading import split_clip_state_dict
+from mmseg_textsup.models.clip import split_clip_state_dict
 from mmseg_textsup.models.clip_es import box_mask
 from mmseg_textsup.models.clip_es.clip_es import official_crf_image
 from mmseg_textsup.testing import seeded_weights

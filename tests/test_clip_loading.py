@@ -7,7 +7,7 @@ from helpers import TINY
 from safetensors.torch import save_file
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
-from mmseg_textsup.models.clip import loading
+from mmseg_textsup.models.clip import hub
 from mmseg_textsup.models.text_encoders import OpenCLIPTextClassifier
 
 
@@ -74,17 +74,17 @@ def test_missing_file_is_named():
 
 def test_unknown_tag_lists_known_tags():
     with pytest.raises(ValueError, match="Known tags: .*openai"):
-        loading.resolve_checkpoint('ViT-B-16', 'not_a_tag')
+        hub.resolve_checkpoint('ViT-B-16', 'not_a_tag')
 
 
 def test_download_failure_explains_offline_use(monkeypatch):
     def no_network(*args, **kwargs):
         raise ConnectionError('Name or service not known')
 
-    monkeypatch.setattr(loading, '_offline_reason', lambda host: None)  # the hub answers, the download fails
+    monkeypatch.setattr(hub, '_offline_reason', lambda host: None)  # the hub answers, the download fails
     monkeypatch.setattr(open_clip, 'download_pretrained', no_network)
     with pytest.raises(RuntimeError, match='pass its local path as pretrained='):
-        loading.resolve_checkpoint('ViT-B-16', 'openai')
+        hub.resolve_checkpoint('ViT-B-16', 'openai')
 
 
 @pytest.mark.parametrize('offline', [True, False])
@@ -95,13 +95,13 @@ def test_an_unreachable_hub_or_offline_mode_fails_within_seconds(monkeypatch, of
     def forbidden(*args, **kwargs):
         raise AssertionError('no download may be tried')
 
-    monkeypatch.setattr(loading.socket, 'create_connection', unreachable)
+    monkeypatch.setattr(hub.socket, 'create_connection', unreachable)
     monkeypatch.setattr(open_clip, 'download_pretrained', forbidden)
     if offline:
         monkeypatch.setenv('HF_HUB_OFFLINE', '1')
     start = time.time()
     with pytest.raises(RuntimeError, match='offline mode is set' if offline else 'huggingface.co is unreachable'):
-        loading.resolve_checkpoint('ViT-B-16', 'openai')
+        hub.resolve_checkpoint('ViT-B-16', 'openai')
     assert time.time() - start < 5
 
 
@@ -110,14 +110,14 @@ def test_cached_weights_need_no_network(monkeypatch, tmp_path):
     cached.write_bytes(b'')
     monkeypatch.setattr('huggingface_hub.try_to_load_from_cache',
                         lambda repo, name: str(cached) if name == cached.name else None)
-    monkeypatch.setattr(loading, '_offline_reason', lambda host: 'offline')
-    assert loading.resolve_checkpoint('ViT-B-16', 'openai') == str(cached)
+    monkeypatch.setattr(hub, '_offline_reason', lambda host: 'offline')
+    assert hub.resolve_checkpoint('ViT-B-16', 'openai') == str(cached)
 
 
 def test_openai_tag_selects_quick_gelu():
-    assert loading.uses_quick_gelu('ViT-B-16', 'openai', None)
-    assert not loading.uses_quick_gelu('ViT-B-16', None, None)
-    assert not loading.uses_quick_gelu('ViT-B-16', 'openai', False)
+    assert hub.uses_quick_gelu('ViT-B-16', 'openai', None)
+    assert not hub.uses_quick_gelu('ViT-B-16', None, None)
+    assert not hub.uses_quick_gelu('ViT-B-16', 'openai', False)
 
 
 def test_checkpoint_of_another_architecture_lists_keys(tmp_path):

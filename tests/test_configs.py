@@ -16,6 +16,7 @@ from mmseg.registry import DATASETS, MODELS
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True) if '_base_' not in p)
 EXPECTED_CONFIGS = 138
+METAFILE_TOOL = osp.join(REPO_ROOT, 'tools', 'misc', 'update_metafiles.py')
 
 
 def test_config_count():
@@ -38,17 +39,17 @@ def test_every_config_is_listed_in_its_folders_metafile():
 
 
 def test_metafile_recipes_are_read_from_the_configs():
-    spec = importlib.util.spec_from_file_location('update_metafiles', osp.join(REPO_ROOT, 'tools/update_metafiles.py'))
+    spec = importlib.util.spec_from_file_location('update_metafiles', METAFILE_TOOL)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     for metafile in sorted(glob.glob(osp.join(REPO_ROOT, 'configs', '*', 'metafile.yaml'))):
         with open(metafile) as f:
             assert yaml.safe_load(f) == tool.updated_metafile(osp.dirname(metafile), {}), (
-                f'{metafile} is stale: python tools/update_metafiles.py')
+                f'{metafile} is stale: python tools/misc/update_metafiles.py')
 
 
 def test_metafile_results_come_from_the_first_toy_row_of_a_config(tmp_path):
-    spec = importlib.util.spec_from_file_location('update_metafiles', osp.join(REPO_ROOT, 'tools/update_metafiles.py'))
+    spec = importlib.util.spec_from_file_location('update_metafiles', METAFILE_TOOL)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     seeds = [dict(seed=i, mIoU=m) for i, m in enumerate((70.0, 72.0, 74.0))]
@@ -70,17 +71,30 @@ def test_toy_benchmark_rows_name_configs_and_options_that_exist():
     spec.loader.exec_module(bench)
     keys = [row.key for row in bench.ROWS]
     assert len(keys) == len(set(keys))
+    assert len({(row.method, row.setting) for row in bench.ROWS}) == len(keys)  # the docs table's lines are told apart
     for i, row in enumerate(bench.ROWS):
         assert row.trained_by is None or row.trained_by in keys[:i], row.key
-        assert row.toy_clip_row in keys[:i] or not row.uses_toy_clip, row.key
+        assert row.toy_clip is None or row.toy_clip in keys[:i], row.key
         cfg = Config.fromfile(osp.join(REPO_ROOT, row.config))
-        options = row.options + ([f'{key}=' for key in row.toy_clip_keys] if row.uses_toy_clip else [])
-        for option in options:
+        weight_keys = bench.toy_clip_keys(row.config) if row.toy_clip else []
+        assert not row.toy_clip or weight_keys, row.key  # the toy CLIP reaches the model
+        for option in row.options + [f'{key}=' for key in weight_keys]:
             *parents, last = option.split('=')[0].split('.')
             node = cfg
             for part in parents:  # every level above the option's key exists
                 node = node[int(part)] if isinstance(node, list) else node[part]
             assert not isinstance(node, list) or int(last) < len(node), (row.key, option)
+
+
+def test_toy_benchmark_finds_the_weight_keys_of_a_config():
+    spec = importlib.util.spec_from_file_location('toy_benchmark', osp.join(REPO_ROOT, 'tools/toy_benchmark.py'))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    maskclip = ['model.backbone.pretrained', 'model.decode_head.text_encoder.pretrained']
+    assert bench.toy_clip_keys('configs/maskclip/toy.py') == maskclip
+    assert sorted(bench.toy_clip_keys('configs/maskclip_plus/toy.py')) == [
+        'model.classifier.text_encoder.pretrained', 'model.teacher.backbone.pretrained',
+        'model.teacher.decode_head.text_encoder.pretrained']
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, osp.join(REPO_ROOT, 'configs')))
@@ -108,3 +122,23 @@ def test_config_builds(path, toy_tokenizer):
                         step['hf_tokenizer'] = toy_tokenizer
                 dataset = DATASETS.build(dict(dataset_cfg, num_samples=4))
                 assert len(dataset) == 4 and dataset[0] is not None
+
+
+def test_docs_toy_table_lines_belong_to_toy_benchmark_rows(tmp_path):
+    """docs/toy_world.md's table is the toy benchmark's: every line names a row, in the rows' order,
+    so ``--docs`` refreshes it in place (a run with nothing measured leaves it as it is)."""
+    spec = importlib.util.spec_from_file_location('toy_benchmark', osp.join(REPO_ROOT, 'tools/toy_benchmark.py'))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    docs = tmp_path / 'toy_world.md'
+    original = open(osp.join(REPO_ROOT, 'docs', 'toy_world.md')).read()
+    docs.write_text(original)
+    bench.update_docs_table(str(docs), str(tmp_path / 'nothing_measured'))
+    assert docs.read_text() == original
+    result = dict(method='MaskCLIP', setting='baseline: plain q-k last-block tokens', mIoU=7.25, minutes=0.5,
+                  per_class_IoU={'grass': 1.0}, seeds=[dict(seed=0, mIoU=7.25)])
+    (tmp_path / 'out').mkdir()
+    (tmp_path / 'out' / 'maskclip_qk.json').write_text(json.dumps(result))
+    bench.update_docs_table(str(docs), str(tmp_path / 'out'))
+    changed = [line for line in docs.read_text().splitlines() if line not in original.splitlines()]
+    assert changed == ['| MaskCLIP | baseline: plain q-k last-block tokens | 7.2 | grass 1.0 | 0.5 |']

@@ -4,7 +4,7 @@ import os.path as osp
 from conftest import REPO_ROOT
 from mmengine.config import Config
 
-from mmseg_textsup.utils.distributed import _sync_bn_to_bn, use_separate_ddp_for_testing
+from mmseg_textsup.engine.runner.distributed import _sync_bn_to_bn, use_separate_ddp_for_testing
 
 
 def test_sync_bn_becomes_bn_everywhere_in_a_real_config():

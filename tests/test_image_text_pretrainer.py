@@ -3,15 +3,15 @@ from helpers import CLIP_PREPROCESSOR, TINY, pair_batch, run_model_modes, seg_ba
 from mmengine.optim import OptimWrapper
 from mmseg.registry import MODELS
 
-from mmseg_textsup.models.clip.loading import clip_state_dict_of, split_clip_state_dict
+from mmseg_textsup.models.clip import clip_state_dict_of, split_clip_state_dict
 
 
 def _model(**kwargs):
     cfg = dict(
         type='ImageTextPretrainer',
         data_preprocessor=dict(CLIP_PREPROCESSOR, size=(64, 64)),
-        image_encoder=dict(type='OpenCLIPVision', model_name=TINY, frozen=False, dense_mode='value'),
-        text_encoder=dict(type='OpenCLIPText', model_name=TINY),
+        backbone=dict(type='OpenCLIPVision', model_name=TINY, frozen=False, dense_mode='value'),
+        text_tower=dict(type='OpenCLIPText', model_name=TINY),
         vocabulary='toy')
     cfg.update(kwargs)
     return MODELS.build(cfg)
@@ -24,7 +24,7 @@ def test_train_step_updates_both_towers_and_temperature():
     log = model.train_step(pair_batch(), optim)
     assert set(log) == {'loss', 'loss_contrastive', 'logit_scale'}
     after = model.state_dict()
-    for key in ('image_encoder.visual.conv1.weight', 'text_encoder.tower.text.token_embedding.weight',
+    for key in ('backbone.visual.conv1.weight', 'text_encoder.tower.text.token_embedding.weight',
                 'loss_module.temperature.log_scale'):
         assert not torch.equal(before[key], after[key]), key
 
@@ -53,7 +53,7 @@ def test_exported_clip_weights_round_trip(tmp_path):
     path = tmp_path / 'clip.pth'
     torch.save(clip_state_dict_of(model), path)
     visual, text = split_clip_state_dict(torch.load(path))
-    for k, v in model.image_encoder.visual.state_dict().items():
+    for k, v in model.backbone.visual.state_dict().items():
         assert torch.equal(visual[k], v)
     for k, v in model.text_encoder.tower.text.state_dict().items():
         assert torch.equal(text[k], v)
@@ -62,7 +62,7 @@ def test_exported_clip_weights_round_trip(tmp_path):
     x = torch.randn(1, 3, 32, 32)
     with torch.no_grad():
         a = tower.forward_features(x, ('global', ))['global']
-        b = model.image_encoder.eval().forward_features(x, ('global', ))['global']
+        b = model.backbone.eval().forward_features(x, ('global', ))['global']
     assert torch.allclose(a, b, atol=1e-6)
     # a whole training checkpoint of the pre-trainer loads directly too
     torch.save({'state_dict': model.state_dict()}, tmp_path / 'iter_1.pth')

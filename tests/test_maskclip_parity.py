@@ -11,7 +11,7 @@ from conftest import REPO_ROOT
 from mmseg.registry import MODELS
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
-from mmseg_textsup.models.clip.loading import split_clip_state_dict
+from mmseg_textsup.models.clip import split_clip_state_dict
 from mmseg_textsup.models.maskclip_plus import merge_pseudo_labels
 from mmseg_textsup.testing import seeded_weights
 

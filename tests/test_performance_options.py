@@ -44,7 +44,7 @@ def test_channels_last_runner_converts_before_the_model_is_wrapped(tmp_path, mon
     cfg.runner_type = 'ChannelsLastRunner'
     runner = RUNNERS.build(cfg)
     assert seen and seen[0] and all(seen[0])  # the patch embedding, already converted when wrapped
-    conv = runner.model.image_encoder.visual.conv1.weight
+    conv = runner.model.backbone.visual.conv1.weight
     assert conv.is_contiguous(memory_format=torch.channels_last) and not conv.is_contiguous()
 
 

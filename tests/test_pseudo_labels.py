@@ -59,7 +59,7 @@ def test_a_config_with_pseudo_label_dir_writes_there(tmp_path):
 
 def test_sharpness_is_eq5():
     from importlib import util
-    spec = util.spec_from_file_location('sharp', osp.join(REPO_ROOT, 'tools', 'clip_es_sharpness.py'))
+    spec = util.spec_from_file_location('sharp', osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'clip_es_sharpness.py'))
     module = util.module_from_spec(spec)
     spec.loader.exec_module(module)
     scores = [torch.tensor([0.2, 0.6]), torch.tensor([0.5])]

@@ -28,8 +28,8 @@ def _model(**kwargs):
     init_default_scope('mmseg')
     cfg = dict(
         type='SegCLIPPretrainer',
-        image_encoder=dict(type='SegCLIPVision', model_name=TINY, group_after=1, num_centers=4),
-        text_encoder=dict(type='OpenCLIPText', model_name=TINY),
+        backbone=dict(type='SegCLIPVision', model_name=TINY, group_after=1, num_centers=4),
+        text_tower=dict(type='OpenCLIPText', model_name=TINY),
         reconstruction=dict(type='SegCLIPReconstructionLoss', decoder_width=32, decoder_heads=2, num_extra_layers=1),
         vocabulary=['cat', 'dog', 'sky'],
         data_preprocessor=dict(type='SegDataPreProcessor', mean=[0, 0, 0], std=[1, 1, 1]))
@@ -67,7 +67,7 @@ def test_new_layers_start_as_the_official_model():
         assert not any(m.bias.any() for m in linears if m.bias is not None)
     in_proj = group.cross_layers[0].attn.in_proj_weight  # (3 x 128, 128): xavier std sqrt(2 / 512)
     assert in_proj.std().item() == pytest.approx((2 / 512)**0.5, rel=0.05)
-    # 'pytorch' keeps PyTorch's defaults (nonzero biases; the earlier toy rows); anything else is refused
+    # 'pytorch' keeps PyTorch's defaults (nonzero biases; the toy rows comparing inits); anything else is refused
     assert SemanticGroup(128, 4, linear_init='pytorch').region_mlp[1].fc1.bias.any()
     # a float: the official scheme at that std (the toy configs' 0.049)
     wide = SemanticGroup(128, 4, linear_init=0.05).region_mlp[1]
@@ -182,7 +182,7 @@ def test_reconstruction_scores_only_masked_patches():
     assert not masked.gather(1, keep).any()
     pred = torch.randn(2, 16, 8 * 8 * 3, requires_grad=True)
     rec.reconstruct = lambda encoder, x, k: pred
-    loss = rec(model.image_encoder, images, keep, masked)
+    loss = rec(model.backbone, images, keep, masked)
     target = patchify(images, 8)
     expected = ((pred - target).pow(2).mean(-1) * masked).sum() / masked.sum()
     torch.testing.assert_close(loss, expected)
@@ -202,7 +202,7 @@ def test_patchify_is_row_major_with_pixels_per_patch():
 def test_masked_encoder_sees_only_visible_patches():
     torch.manual_seed(4)
     model = _model()
-    enc = model.image_encoder.eval()
+    enc = model.backbone.eval()
     images = torch.randn(1, 3, 32, 32)
     keep = torch.tensor([[0, 5, 10, 15]])
     out = enc.group_patches(images, keep)
@@ -227,7 +227,7 @@ def test_training_step_gives_three_losses_and_updates_the_group_module():
     losses = model.loss(torch.randn(2, 3, 32, 32), samples)
     assert {'loss_contrastive', 'loss_reconstruction', 'loss_superpixel_kl'} <= set(losses)
     sum(v for k, v in losses.items() if k.startswith('loss')).backward()
-    for name in ('image_encoder.group.centers', 'reconstruction.mask_token',
+    for name in ('backbone.group.centers', 'reconstruction.mask_token',
                  'text_encoder.tower.text.token_embedding.weight'):
         assert dict(model.named_parameters())[name].grad is not None, name
     with pytest.raises(KeyError, match='Superpixels transform'):
@@ -240,12 +240,12 @@ def test_zero_shot_gives_each_pixel_its_regions_affinities_and_a_background_chan
     torch.manual_seed(6)
     model = _model(bg_threshold=0.5).eval()  # the read-out's numbers: tests/test_segclip_parity.py
     images = torch.randn(1, 3, 32, 32)
-    out = model.image_encoder.forward_features(images, ('regions', 'assignment', 'dense', 'global'))
+    out = model.backbone.forward_features(images, ('regions', 'assignment', 'dense', 'global'))
     scores = model.zero_shot(model, images)[0]  # background + 3 classes, at the input size
     assert scores.shape == (4, 32, 32)
     assert set(scores[0].unique().tolist()) <= {0.0, 1.0}
     fg = scores[1:].flatten(1).t()
-    assert len(fg.unique(dim=0)) <= model.image_encoder.group.num_centers  # one row per region
+    assert len(fg.unique(dim=0)) <= model.backbone.group.num_centers  # one row per region
     assert (fg.sum(-1) <= 1 + 1e-6).all()
     # the dense output is M @ regions; the image embedding is the max-pool of the stage-3 regions
     # before ln_post and the projection (the official order), not the max of the projected regions
@@ -255,7 +255,7 @@ def test_zero_shot_gives_each_pixel_its_regions_affinities_and_a_background_chan
     assert sample.pred_sem_seg.data.shape == (1, 32, 32)
     torch.testing.assert_close(sample.seg_logits.data, scores)  # no softmax or threshold after the read-out
     with pytest.raises(ValueError, match='SegCLIPVision returns only'):
-        model.image_encoder.forward_features(images, ('keys', ))
+        model.backbone.forward_features(images, ('keys', ))
 
 
 def test_group_after_must_leave_blocks_on_both_sides():
@@ -299,9 +299,9 @@ def _tiny_toy_cfg(work_dir):
     cfg = Config.fromfile(TOY_SEGCLIP)
     options = tiny_pretrain_options(max_iters=2, checkpoint_interval=2, batch_size=4)
     options.update({
-        'model.image_encoder.pretrained': None,
-        'model.image_encoder.group_after': 1,  # the tiny tower has 2 blocks
-        'model.text_encoder.pretrained': None,
+        'model.backbone.pretrained': None,
+        'model.backbone.group_after': 1,  # the tiny tower has 2 blocks
+        'model.text_tower.pretrained': None,
         'model.reconstruction.decoder_width': 32,
         'model.reconstruction.decoder_heads': 2,
         'custom_hooks': [],
@@ -320,21 +320,21 @@ def test_toy_config_learning_rates_follow_the_paper_split(tmp_path):
     lr = {names[id(p)]: g['lr'] for g in wrapper.optimizer.param_groups for p in g['params']}
     base = cfg.optim_wrapper.optimizer.lr
     assert base == pytest.approx(4e-3)  # the official learning rate (main_task_align.py), as pretrain.py
-    slow = ['text_encoder.tower.text.token_embedding.weight', 'image_encoder.visual.conv1.weight',
-            'image_encoder.visual.positional_embedding',
-            'image_encoder.visual.transformer.resblocks.0.attn.in_proj_weight',
-            'image_encoder.visual.transformer.resblocks.1.attn.in_proj_weight',  # the toy config's blocks 0-1
+    slow = ['text_encoder.tower.text.token_embedding.weight', 'backbone.visual.conv1.weight',
+            'backbone.visual.positional_embedding',
+            'backbone.visual.transformer.resblocks.0.attn.in_proj_weight',
+            'backbone.visual.transformer.resblocks.1.attn.in_proj_weight',  # the toy config's blocks 0-1
             'loss_module.temperature.log_scale']  # the official logit_scale is in the slow group too
-    fast = ['image_encoder.group.centers', 'image_encoder.visual.ln_post.weight',
-            'reconstruction.pixel_head.weight', 'image_encoder.visual.proj']
+    fast = ['backbone.group.centers', 'backbone.visual.ln_post.weight',
+            'reconstruction.pixel_head.weight', 'backbone.visual.proj']
     for name in slow:
         assert lr[name] == pytest.approx(base * 1e-3), name
     for name in fast:
         assert lr[name] == pytest.approx(base), name
     full = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'segclip', 'pretrain.py'))
     keys = full.optim_wrapper.paramwise_cfg.custom_keys
-    assert full.model.image_encoder.group_after == 10
-    blocks = [f'image_encoder.visual.transformer.resblocks.{i}.' for i in range(10)]
+    assert full.model.backbone.group_after == 10
+    blocks = [f'backbone.visual.transformer.resblocks.{i}.' for i in range(10)]
     assert [k for k in keys if 'resblocks' in k] == blocks
     assert full.optim_wrapper.optimizer.lr * keys['text_encoder.'].lr_mult == pytest.approx(4e-6)
 
@@ -368,7 +368,7 @@ def test_grouping_stats_tool_reads_a_trained_checkpoint(tmp_path, monkeypatch, c
     runner = Runner.from_cfg(cfg)
     runner.train()
     cfg.dump(str(tmp_path / 'cfg.py'))
-    tool = osp.join(REPO_ROOT, 'tools', 'segclip_grouping_stats.py')
+    tool = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'segclip_grouping_stats.py')
     monkeypatch.setattr(sys, 'argv', [tool, str(tmp_path / 'cfg.py'), str(tmp_path / 'iter_2.pth'), '--images', '4'])
     runpy.run_path(tool, run_name='__main__')
     out = dict(line.rsplit(': ', 1) for line in capsys.readouterr().out.splitlines() if ': ' in line)
@@ -377,33 +377,33 @@ def test_grouping_stats_tool_reads_a_trained_checkpoint(tmp_path, monkeypatch, c
     dataset = runner.test_dataloader.dataset
     data = model.data_preprocessor(dict(inputs=[dataset[i]['inputs'] for i in range(4)]), False)
     with torch.no_grad():
-        logits = model.image_encoder.forward_features(data['inputs'], ('logits', ))['logits']
+        logits = model.backbone.forward_features(data['inputs'], ('logits', ))['logits']
     used = sum(len(row.argmax(-1).unique()) for row in logits) / 4
     max_prob = logits.softmax(-1).amax(-1).mean().item()
     assert float(out['centers used per image']) == pytest.approx(used, abs=0.005)
     assert float(out['mean maximum soft probability']) == pytest.approx(max_prob, abs=0.0005)
     assert -1 <= float(out["mean pairwise cosine of an image's regions"]) <= 1
     with torch.no_grad():
-        entering = F.normalize(model.image_encoder.group_patches(data['inputs'])['regions'], dim=-1)
+        entering = F.normalize(model.backbone.group_patches(data['inputs'])['regions'], dim=-1)
     n = entering.shape[1]
     expected = ((entering @ entering.transpose(1, 2)).sum() - 4 * n) / (4 * n * (n - 1))
     assert float(out['the same, region tokens entering stage 3']) == pytest.approx(expected.item(), abs=0.0005)
     with torch.no_grad():
-        regions = model.image_encoder.group_patches(data['inputs'])['regions']
-        tokens = model.image_encoder.embed(data['inputs'])[0][:, 1:]
-        patches = model.image_encoder.blocks[0](tokens)  # group_after=1
+        regions = model.backbone.group_patches(data['inputs'])['regions']
+        tokens = model.backbone.embed(data['inputs'])[0][:, 1:]
+        patches = model.backbone.blocks[0](tokens)  # group_after=1
     norm = float(out['mean norm of the region tokens entering stage 3'])
     assert norm == pytest.approx(regions.norm(dim=-1).mean().item(), abs=0.0005)
     norm = float(out['mean norm of the patch tokens entering the group module'])
     assert norm == pytest.approx(patches.norm(dim=-1).mean().item(), abs=0.0005)
     # purity / accuracy from per-region class counts (a patch's class: the most frequent pixel label)
     labels = torch.stack([dataset[i]['data_samples'].gt_sem_seg.data[0] for i in range(4)]).long()
-    p = model.image_encoder.patch_size
+    p = model.backbone.patch_size
     patch_classes = torch.stack([torch.bincount(labels[b, y:y + p, x:x + p].flatten(), minlength=256).argmax()
                                  for b in range(4) for y in range(0, labels.shape[1], p)
                                  for x in range(0, labels.shape[2], p)]).view(4, -1)
     with torch.no_grad():
-        grouped = model.image_encoder.forward_features(data['inputs'], ('regions', 'assignment'))
+        grouped = model.backbone.forward_features(data['inputs'], ('regions', 'assignment'))
         named = model.text_encoder(grouped['regions'].transpose(1, 2)).argmax(1)
     counts = grouped['assignment'].transpose(1, 2) @ F.one_hot(patch_classes, 256).float()  # B, L, classes
     total = patch_classes.numel()
@@ -425,7 +425,7 @@ train_dataloader = dict(dataset=dict(type='ConcatDataset', datasets=[dict(type='
     shards={shards!r}, pipeline=[dict(type='LoadImageTextPair'), dict(type='Superpixels', sigma=1, min_size=20)])]))
 """)
     out = tmp_path / 'sp'
-    cmd = [sys.executable, 'tools/segclip_superpixels.py', str(cfg), str(out), '--workers', '2']
+    cmd = [sys.executable, 'tools/dataset_converters/segclip_superpixels.py', str(cfg), str(out), '--workers', '2']
     proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert '6 written, 0 already there' in proc.stdout

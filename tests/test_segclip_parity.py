@@ -58,7 +58,7 @@ def test_zero_shot_read_out_matches_the_official_vit_seg_inference(case):
     case = FIXTURE['read_out_cases'][case]
     text = case['text_embeddings']
     model = SimpleNamespace(
-        image_encoder=parity.ours(), logit_scale=lambda: torch.tensor(3.0).exp(),
+        backbone=parity.ours(), logit_scale=lambda: torch.tensor(3.0).exp(),
         text_encoder=lambda x: torch.einsum('bc...,tc->bt...', F.normalize(x, dim=1), text),  # the classifier's cosine
         bg_threshold=0.8 if case['with_bg'] else None, bg_index=0)
     i = case['image_index']

@@ -162,8 +162,8 @@ def _tiny_simseg(**loss):
         type='SimSegPretrainer',
         data_preprocessor=dict(type='SegDataPreProcessor', mean=[122.8, 116.7, 104.1], std=[68.5, 66.6, 70.3],
                                bgr_to_rgb=True, size=(32, 32)),
-        image_encoder=dict(type='OpenCLIPVision', model_name=TINY, frozen=False, dense_mode='qk'),
-        text_encoder=dict(type='OpenCLIPText', model_name=TINY),
+        backbone=dict(type='OpenCLIPVision', model_name=TINY, frozen=False, dense_mode='qk'),
+        text_tower=dict(type='OpenCLIPText', model_name=TINY),
         loss=dict(type='LoDALoss', **loss),
         zero_shot=dict(type='SimSegZeroShot', top_k=3, background_class=0),
         vocabulary=['background', 'cat', 'dog', 'grass']))

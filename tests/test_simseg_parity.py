@@ -73,8 +73,8 @@ def simseg():
     model = MODELS.build(dict(
         type='SimSegPretrainer',
         data_preprocessor=dict(type='SegDataPreProcessor', mean=mean, std=std, bgr_to_rgb=True),
-        image_encoder=dict(type='OpenCLIPVision', model_name=TINY, frozen=False, dense_mode='qk'),
-        text_encoder=dict(type='OpenCLIPText', model_name=TINY),
+        backbone=dict(type='OpenCLIPVision', model_name=TINY, frozen=False, dense_mode='qk'),
+        text_tower=dict(type='OpenCLIPText', model_name=TINY),
         zero_shot=dict(type='SimSegZeroShot', top_k=10, sigma_factor=1.0, max_classes=5, background_class=0),
         vocabulary='simseg_voc21'))
     return model.eval()
@@ -94,7 +94,7 @@ def test_selected_classes_and_final_masks_are_the_official(simseg, index):
     pre = simseg.data_preprocessor
     inputs = ((rgb.permute(2, 0, 1).float() - pre.mean) / pre.std)[None]
     sample = SegDataSample(metainfo=dict(img_shape=tuple(rgb.shape[:2]), ori_shape=INFERENCE['label_sizes'][index]))
-    with mock.patch.object(simseg.image_encoder, 'forward_features', return_value=dict(dense=dense)), \
+    with mock.patch.object(simseg.backbone, 'forward_features', return_value=dict(dense=dense)), \
             mock.patch.object(simseg.text_encoder, 'embeddings', return_value=INFERENCE['class_embeddings']):
         coarse, confidence = simseg.zero_shot.coarse_and_confidence(simseg, inputs)
         labels = simseg.predict(inputs, [sample])[0].pred_sem_seg.data[0]

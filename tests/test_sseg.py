@@ -135,8 +135,8 @@ def _sseg(**kwargs):
     init_default_scope('mmseg')
     cfg = dict(
         type='SSegPretrainer',
-        image_encoder=dict(type='SSegMaskFormer', backbone=TINY_SWIN, head=TINY_HEAD, embed_dim=32),
-        text_encoder=dict(type='MLPProjectedText', model_name=TINY, embed_dim=32),
+        backbone=dict(type='SSegMaskFormer', backbone=TINY_SWIN, head=TINY_HEAD, embed_dim=32),
+        text_tower=dict(type='MLPProjectedText', model_name=TINY, embed_dim=32),
         pseudo_masks=dict(type='PseudoMaskGenerator',
                           backbone=dict(type='OpenCLIPVision', model_name=TINY, dense_mode='qk'), num_clusters=4),
         vocabulary=['cat', 'dog', 'sky'],
@@ -157,8 +157,8 @@ def test_sseg_training_step_and_frozen_generator_outside_the_model():
     assert set(losses) == {'loss_mask', 'loss_contrastive', 'logit_scale'}
     (losses['loss_mask'] + losses['loss_contrastive']).backward()
     params = dict(model.named_parameters())
-    for name in ('image_encoder.head.query_embed.weight', 'image_encoder.projection.0.weight',
-                 'text_encoder.tower.projection.3.weight', 'image_encoder.backbone.patch_embed.projection.weight',
+    for name in ('backbone.head.query_embed.weight', 'backbone.projection.0.weight',
+                 'text_encoder.tower.projection.3.weight', 'backbone.backbone.patch_embed.projection.weight',
                  'loss_module.temperature.log_scale'):
         assert params[name].grad is not None and params[name].grad.abs().sum() > 0, name
     assert all(p.grad is None for p in model.pseudo_masks.parameters())
@@ -170,10 +170,10 @@ def test_sseg_outputs_and_zero_shot_prediction():
     torch.manual_seed(1)
     model = _sseg().eval()
     x = torch.randn(1, 3, 64, 64)
-    out = model.image_encoder.forward_features(x, ('masks', 'mask_embeddings', 'global'))
+    out = model.backbone.forward_features(x, ('masks', 'mask_embeddings', 'global'))
     assert out['masks'].shape == (1, 16, 16, 16) and out['mask_embeddings'].shape == (1, 16, 32)
-    queries = model.image_encoder.head(model.image_encoder.backbone(x))['queries']
-    torch.testing.assert_close(out['global'], model.image_encoder.projection(queries.mean(1)))
+    queries = model.backbone.head(model.backbone.backbone(x))['queries']
+    torch.testing.assert_close(out['global'], model.backbone.projection(queries.mean(1)))
     sample = model.predict(x)[0]
     probs = sample.seg_logits.data  # background (threshold) + 3 classes
     assert probs.shape == (4, 64, 64)
@@ -232,9 +232,9 @@ def test_timm_vit_tokens_map_and_local_weights(tmp_path):
 
 def test_project_then_mean_pools_the_mask_embeddings():
     torch.manual_seed(2)
-    model = _sseg(image_encoder=dict(type='SSegMaskFormer', backbone=TINY_SWIN, head=TINY_HEAD, embed_dim=32,
+    model = _sseg(backbone=dict(type='SSegMaskFormer', backbone=TINY_SWIN, head=TINY_HEAD, embed_dim=32,
                                      pool='project_then_mean')).eval()
-    out = model.image_encoder.forward_features(torch.randn(1, 3, 64, 64), ('mask_embeddings', 'global'))
+    out = model.backbone.forward_features(torch.randn(1, 3, 64, 64), ('mask_embeddings', 'global'))
     torch.testing.assert_close(out['global'], out['mask_embeddings'].mean(1))
     with pytest.raises(ValueError, match='pool must be'):
         MODELS.build(dict(type='SSegMaskFormer', backbone=TINY_SWIN, head=TINY_HEAD, pool='max'))
@@ -277,13 +277,13 @@ def test_deep_supervision_matches_every_decoder_layer_in_training_only():
     samples = [SegDataSample(text_tokens=torch.randint(1, 500, (16, ))) for _ in range(2)]
     torch.manual_seed(5)  # the same drop paths in both passes
     pseudo = model.pseudo_masks(x)
-    out = model.image_encoder.forward_features(x, ('masks', 'aux_masks'))
+    out = model.backbone.forward_features(x, ('masks', 'aux_masks'))
     assert len(out['aux_masks']) == 1 and out['aux_masks'][0].shape == out['masks'].shape  # 2 layers
     torch.manual_seed(5)
     losses = model.loss(x, samples)
     expected = model.mask_loss(out['masks'], pseudo) + model.mask_loss(out['aux_masks'][0], pseudo)
     torch.testing.assert_close(losses['loss_mask'], expected)
-    assert model.eval().image_encoder.forward_features(x, ('aux_masks', ))['aux_masks'] == []
+    assert model.eval().backbone.forward_features(x, ('aux_masks', ))['aux_masks'] == []
 
 
 def test_mask_pooled_feature_is_the_mask_weighted_average_of_the_pixel_embeddings():
@@ -327,7 +327,7 @@ def test_mask_stats_tool_reports_the_mask_embeddings_of_a_checkpoint(tmp_path, m
     init_default_scope('mmseg')
     model = MODELS.build(cfg.model).eval()
     torch.save({'state_dict': model.state_dict()}, tmp_path / 'sseg.pth')
-    tool = f'{REPO_ROOT}/tools/sseg_mask_stats.py'
+    tool = f'{REPO_ROOT}/tools/analysis_tools/sseg_mask_stats.py'
     monkeypatch.setattr(sys, 'argv', [tool, config, str(tmp_path / 'sseg.pth'), '--images', '3', '--cfg-options',
                                       *options])
     runpy.run_path(tool, run_name='__main__')
@@ -336,7 +336,7 @@ def test_mask_stats_tool_reports_the_mask_embeddings_of_a_checkpoint(tmp_path, m
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
     data = model.data_preprocessor(dict(inputs=[dataset[i]['inputs'] for i in range(3)]), False)
     with torch.no_grad():
-        emb = model.image_encoder.forward_features(data['inputs'], ('mask_embeddings', ))['mask_embeddings']
+        emb = model.backbone.forward_features(data['inputs'], ('mask_embeddings', ))['mask_embeddings']
     emb = F.normalize(emb, dim=-1)
     cosine = (emb @ emb.transpose(1, 2))[:, ~torch.eye(16, dtype=torch.bool)].mean()
     assert float(out["mean pairwise cosine of an image's mask embeddings"]) == pytest.approx(cosine.item(), abs=5e-4)

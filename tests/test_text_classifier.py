@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from helpers import TINY
 
-from mmseg_textsup.models.clip.loading import split_clip_state_dict
+from mmseg_textsup.models.clip import split_clip_state_dict
 from mmseg_textsup.models.text_encoders import OpenCLIPTextClassifier
 from mmseg_textsup.prompts import TEMPLATE_SETS, get_templates
 from mmseg_textsup.vocabularies import available_vocabularies, load_vocabulary

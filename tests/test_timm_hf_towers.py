@@ -10,7 +10,7 @@ from helpers import as_cli, tiny_pretrain_options
 from mmseg.registry import TRANSFORMS
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
-from mmseg_textsup.models.clip.loading import get_tokenizer
+from mmseg_textsup.models.clip import get_tokenizer
 from mmseg_textsup.models.text_encoders import OpenCLIPText
 
 ARCH = 'TextSup-Tiny-Timm-BERT'
@@ -94,8 +94,8 @@ def test_torchvision_transform_changes_the_image_only():
 @pytest.mark.slow
 def test_simseg_with_the_official_tower_types_trains_through_tools_train(tmp_path, toy_tokenizer):
     options = tiny_pretrain_options(max_iters=2, checkpoint_interval=2, batch_size=4)
-    del options['model.image_encoder.model_name'], options['model.text_encoder.model_name']
-    options.update({'model.text_encoder.hf_tokenizer': toy_tokenizer,
+    del options['model.backbone.model_name'], options['model.text_tower.model_name']
+    options.update({'model.text_tower.hf_tokenizer': toy_tokenizer,
                     'train_dataloader.dataset.pipeline.2.hf_tokenizer': toy_tokenizer})
     cmd = [sys.executable, 'tools/train.py', 'configs/simseg/toy_pretrain_official_towers.py', '--work-dir',
            str(tmp_path), '--cfg-options', *as_cli(options)]

@@ -14,9 +14,9 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.models.backbones import OpenCLIPVision, ProxyCLIPVision, proxy_attention
-from mmseg_textsup.models.backbones.proxy_clip_vision import CLIP_MEAN, CLIP_STD, IMAGENET_MEAN, IMAGENET_STD
-from mmseg_textsup.utils.pamr import pamr
+from mmseg_textsup.models.backbones import OpenCLIPVision
+from mmseg_textsup.models.training_free import ProxyCLIPVision, pamr, proxy_attention
+from mmseg_textsup.models.training_free.proxy_clip_vision import CLIP_MEAN, CLIP_STD, IMAGENET_MEAN, IMAGENET_STD
 
 sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'parity'))
 import training_free as parity  # noqa: E402  tools/parity/training_free.py: the same weights and inputs
@@ -50,11 +50,6 @@ def test_size_based_position_resizing_is_not_the_official_one():
     assert (dense - FIXTURE['sclip_48x80']).abs().max() > 0.05
 
 
-def test_attention_modes_need_a_vit():
-    with pytest.raises(ValueError, match='needs a ViT tower'):
-        OpenCLIPVision('TextSup-Tiny-RN', dense_mode='sclip')
-
-
 def test_pamr_matches_naclips_official_refinement():
     image, scores = parity.pamr_inputs()
     torch.testing.assert_close(pamr(image, scores, steps=10, dilations=(8, 16)), FIXTURE['naclip_pamr'], atol=1e-4,
@@ -67,7 +62,7 @@ def test_segmentor_refines_logits_at_the_original_size_before_the_background_rul
         type='OpenVocabEncoderDecoder', data_preprocessor=dict(type='SegDataPreProcessor', mean=[0] * 3, std=[1] * 3),
         backbone=dict(type='OpenCLIPVision', model_name=TINY, outputs=('dense', ), dense_mode='naclip'),
         decode_head=dict(type='MaskCLIPHead', text_encoder=tiny_classifier(), logit_scale=40.0),
-        bg_threshold=0.5, vocabulary_has_background=True, pamr=dict(steps=2, dilations=(1, 2)))).eval()
+        bg_threshold=0.5, vocabulary_has_background=True, refiner=dict(type='PAMR', steps=2, dilations=(1, 2)))).eval()
     x = torch.randn(1, 3, 32, 48)
     sample = SegDataSample(metainfo=dict(ori_shape=(40, 60), img_shape=(32, 48), pad_shape=(32, 48)))
     out = model.predict(x, [sample])[0]

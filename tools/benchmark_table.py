@@ -21,11 +21,10 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.dist import is_main_process
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
-from mmengine.runner import Runner
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
-from mmseg_textsup.utils.distributed import finish_distributed, prepare_cpu_distributed, use_separate_ddp_for_testing
+from mmseg_textsup.engine.runner.distributed import finish_distributed
+from mmseg_textsup.engine.runner.tool_runner import build_runner, load_config, unwrapped_model
 
 BENCHMARKS = ('voc21', 'context60', 'coco_object', 'voc20', 'cityscapes', 'context59', 'ade20k', 'coco_stuff')
 
@@ -63,17 +62,12 @@ def image_folder(cfg: Config, data_dir: str) -> str:
 
 def run_one(path: str, args, work_dir: str) -> dict:
     """Test one config with its pretrained weights: mIoU, images/s, peak CUDA memory (GiB)."""
-    cfg = Config.fromfile(path)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(path, args.launcher, args.cfg_options, work_dir)
     folder = image_folder(cfg, args.data_dir)
     if not osp.isdir(folder):
         return dict(skipped=f'{folder} not found')
-    cfg.work_dir, cfg.launcher = work_dir, args.launcher
-    prepare_cpu_distributed(cfg, args.launcher)
-    use_separate_ddp_for_testing(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
-    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    runner = build_runner(cfg, testing=True)
+    model = unwrapped_model(runner)
     model.init_weights()  # the towers' pretrained= weights (the test loop does not initialise)
     if torch.cuda.is_available():
         torch.cuda.reset_peak_memory_stats()

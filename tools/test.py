@@ -7,25 +7,20 @@ a config's ``pseudo_label_dir`` (or ``--pseudo-labels``) writes the predictions 
 pseudo labels.
 """
 import argparse
-import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
-from mmengine.model import is_model_wrapper
-from mmengine.runner import Runner
-from mmseg.registry import RUNNERS
-
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
+from mmseg_textsup.engine.runner.checkpoint_fit import check_checkpoint_fits, read_state_dict
+from mmseg_textsup.engine.runner.distributed import finish_distributed
+from mmseg_textsup.engine.runner.tool_runner import (add_runner_arguments, build_runner, load_config, parse_runner_args,
+                                                     unwrapped_model)
 from mmseg_textsup.evaluation import add_pseudo_label_writing
-from mmseg_textsup.utils.checkpoint_fit import check_checkpoint_fits, read_state_dict
-from mmseg_textsup.utils.distributed import finish_distributed, prepare_cpu_distributed, use_separate_ddp_for_testing
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
     parser.add_argument('config', help='config file')
     parser.add_argument('checkpoint', help="checkpoint file, or 'none' for training-free models")
-    parser.add_argument('--work-dir', help='directory for logs and metrics')
     parser.add_argument('--out', help='directory where predicted label maps are written as PNG')
     parser.add_argument('--pseudo-labels', metavar='DIR',
                         help='write resumable pseudo labels (+ confidence) to DIR (default: the config\'s '
@@ -33,26 +28,12 @@ def parse_args():
     parser.add_argument('--show-dir', help='directory where painted predictions are written')
     parser.add_argument('--amp', choices=['bf16', 'fp16'],
                         help='run the model under torch.autocast in this dtype (AutocastTestLoop)')
-    parser.add_argument('--channels-last', action='store_true',
-                        help='store 4-D weights channels-last (ChannelsLastRunner; helps convolutional networks)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_runner_args(add_runner_arguments(parser))
 
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir)
     if args.checkpoint.lower() != 'none':
         if not osp.isfile(args.checkpoint):
             raise FileNotFoundError(f'Checkpoint not found: {args.checkpoint}')
@@ -73,14 +54,8 @@ def main():
     if args.amp is not None:
         loop = {k: v for k, v in (cfg.get('test_cfg') or {}).items() if k not in ('type', 'fp16')}
         cfg.test_cfg = dict(loop, type='AutocastTestLoop', dtype=dict(bf16='bfloat16', fp16='float16')[args.amp])
-    if args.channels_last:
-        if cfg.get('runner_type', 'Runner') != 'Runner':
-            raise ValueError(f'--channels-last replaces the Runner, but the config uses {cfg.runner_type}')
-        cfg.runner_type = 'ChannelsLastRunner'
-    prepare_cpu_distributed(cfg, args.launcher)
-    use_separate_ddp_for_testing(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    runner = build_runner(cfg, args.channels_last, testing=True)
+    model = unwrapped_model(runner)
     if cfg.get('load_from') is not None:  # MMEngine loads it in runner.test()
         check_checkpoint_fits(model, cfg.load_from)
     elif args.checkpoint.endswith('.safetensors'):

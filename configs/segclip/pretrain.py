@@ -11,7 +11,7 @@ _base_ = [
 ]
 group_after = 10
 max_iters = 44300
-model = dict(image_encoder=dict(group_after=group_after))
+model = dict(backbone=dict(group_after=group_after))
 val_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(2048, 224), keep_ratio=True),  # short side 224
@@ -28,11 +28,11 @@ optim_wrapper = dict(
         bias_decay_mult=0.0,
         custom_keys={
             'text_encoder.': clip_lr,
-            'image_encoder.visual.conv1': clip_lr,
-            'image_encoder.visual.class_embedding': clip_lr,
-            'image_encoder.visual.positional_embedding': clip_lr,
-            'image_encoder.visual.ln_pre': clip_lr,
-            **{f'image_encoder.visual.transformer.resblocks.{i}.': clip_lr
+            'backbone.visual.conv1': clip_lr,
+            'backbone.visual.class_embedding': clip_lr,
+            'backbone.visual.positional_embedding': clip_lr,
+            'backbone.visual.ln_pre': clip_lr,
+            **{f'backbone.visual.transformer.resblocks.{i}.': clip_lr
                for i in range(group_after)},
             'log_scale': clip_lr,
         }))

@@ -11,7 +11,7 @@ _base_ = ['./toy_pretrain_short.py']
 work_dir = 'work_dirs/segclip_toy'
 max_iters = 1000
 linear_init = 0.049
-model = dict(image_encoder=dict(linear_init=linear_init), reconstruction=dict(linear_init=linear_init))
+model = dict(backbone=dict(linear_init=linear_init), reconstruction=dict(linear_init=linear_init))
 optim_wrapper = dict(optimizer=dict(lr=4e-3))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=int(0.15 * max_iters)),

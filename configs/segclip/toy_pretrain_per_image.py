@@ -4,4 +4,4 @@
 # toy_pretrain_short.py (all three losses).
 _base_ = ['./toy_pretrain_short.py']
 work_dir = 'work_dirs/segclip_toy_per_image'
-model = dict(image_encoder=dict(cross_context='per_image'))
+model = dict(backbone=dict(cross_context='per_image'))

@@ -3,4 +3,4 @@
 # they attend over all of them (region cosine 0.68 -> 0.99). Otherwise as toy_pretrain_short.py.
 _base_ = ['./toy_pretrain_short.py']
 work_dir = 'work_dirs/segclip_toy_region_self'
-model = dict(image_encoder=dict(region_attention='self'))
+model = dict(backbone=dict(region_attention='self'))

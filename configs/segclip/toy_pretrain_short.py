@@ -1,4 +1,4 @@
-# SegCLIP on the toy world, the earlier short budget (300 iterations at the toy CLIP's base lr 1e-3,
+# SegCLIP on the toy world, a short budget (300 iterations at the toy CLIP's base lr 1e-3,
 # the official x 1e-3 split below it), kept for the rows measured with it (README). The 4-block
 # toy CLIP (configs/toy_clip/pretrain_4blocks.py, exported to
 # work_dirs/toy_clip_4blocks/toy_clip_4blocks.pth) continues on toy captions with the group module
@@ -14,10 +14,10 @@ max_iters = 300
 # measured with this set-up; toy_pretrain.py starts them as the official model at ViT-B's gain.
 model = dict(
     type='SegCLIPPretrainer',
-    image_encoder=dict(
+    backbone=dict(
         _delete_=True, type='SegCLIPVision', model_name='TextSup-Toy-ViT4', pretrained=toy_clip, group_after=2,
         linear_init='pytorch'),
-    text_encoder=dict(model_name='TextSup-Toy-ViT4', pretrained=toy_clip),
+    text_tower=dict(model_name='TextSup-Toy-ViT4', pretrained=toy_clip),
     loss=dict(init_temperature=0.054),  # the toy CLIP's learned logit scale, 18.4
     reconstruction=dict(
         type='SegCLIPReconstructionLoss', num_extra_layers=2, decoder_depth=3, decoder_heads=4,
@@ -36,12 +36,12 @@ optim_wrapper = dict(
     paramwise_cfg=dict(
         custom_keys={
             'text_encoder.': clip_lr,
-            'image_encoder.visual.conv1': clip_lr,
-            'image_encoder.visual.class_embedding': clip_lr,
-            'image_encoder.visual.positional_embedding': clip_lr,
-            'image_encoder.visual.ln_pre': clip_lr,
-            'image_encoder.visual.transformer.resblocks.0.': clip_lr,
-            'image_encoder.visual.transformer.resblocks.1.': clip_lr,
+            'backbone.visual.conv1': clip_lr,
+            'backbone.visual.class_embedding': clip_lr,
+            'backbone.visual.positional_embedding': clip_lr,
+            'backbone.visual.ln_pre': clip_lr,
+            'backbone.visual.transformer.resblocks.0.': clip_lr,
+            'backbone.visual.transformer.resblocks.1.': clip_lr,
             'log_scale': clip_lr,
         }))
 param_scheduler = [

@@ -2,7 +2,7 @@
 # ground truth as the official evaluation builds it from COCO-Stuff's stuffthingmaps (stuff and
 # unlabelled are background: tools/dataset_converters/coco_object_from_stuffthingmaps.py);
 # otherwise as voc21.py.
-#   tools/test.py configs/simseg/coco_object.py work_dirs/pretrain_vit_s16/iter_290000.pth
+#   tools/test.py configs/simseg/coco_object.py work_dirs/simseg/pretrain_vit_s16/iter_290000.pth
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/simseg_vit_s16.py', '../_base_/datasets/coco_object.py',
     '../_base_/schedules/inference_only.py'

@@ -1,6 +1,6 @@
 # SimSeg ViT-S/16 zero-shot segmentation of PASCAL Context val (60 classes, the official names);
 # mu + sigma of the top 30; otherwise as voc21.py.
-#   tools/test.py configs/simseg/context60.py work_dirs/pretrain_vit_s16/iter_290000.pth
+#   tools/test.py configs/simseg/context60.py work_dirs/simseg/pretrain_vit_s16/iter_290000.pth
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/simseg_vit_s16.py', '../_base_/datasets/context60.py',
     '../_base_/schedules/inference_only.py'

@@ -2,4 +2,4 @@
 # pretrain_vit_s16.py.
 _base_ = ['./pretrain_vit_s16.py']
 clip_name = 'SimSeg-ViT-B-16-BERT'
-model = dict(image_encoder=dict(model_name=clip_name), text_encoder=dict(model_name=clip_name))
+model = dict(backbone=dict(model_name=clip_name), text_tower=dict(model_name=clip_name))

@@ -3,15 +3,15 @@
 # betas (0.9, 0.98), eps 1e-6, weight decay 1e-3 on every parameter, 2.5 % linear warm-up, cosine
 # decay to 0.1x; 20 epochs of ~15M pairs (~290k iterations); validation = SimSeg zero-shot VOC21.
 # The towers start from timm's ImageNet-21k ViT-S/16 and Hugging Face's bert-base-uncased (both
-# downloaded, or local files: model.image_encoder.pretrained=<timm .pth>,
-# model.text_encoder.pretrained=<save_pretrained dir>, model.text_encoder.hf_tokenizer=<dir> and the
+# downloaded, or local files: model.backbone.pretrained=<timm .pth>,
+# model.text_tower.pretrained=<save_pretrained dir>, model.text_tower.hf_tokenizer=<dir> and the
 # same hf_tokenizer for the TokenizeCaption step of the pipeline).
 # The dense-alignment baseline ("w/o LoDA"): --cfg-options model.loss.select=False
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/simseg_vit_s16.py', '../_base_/datasets/cc3m_cc12m_pairs.py',
     '../_base_/datasets/voc21.py'
 ]
-model = dict(image_encoder=dict(pretrained='timm'), text_encoder=dict(pretrained='bert-base-uncased'))
+model = dict(backbone=dict(pretrained='timm'), text_tower=dict(pretrained='bert-base-uncased'))
 max_iters = 290000
 warmup_iters = 7250  # 2.5 %
 val_dataloader = dict(dataset=dict(pipeline={{_base_.simseg_test_pipeline}}))

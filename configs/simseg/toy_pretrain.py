@@ -5,7 +5,7 @@ _base_ = ['../toy_clip/pretrain.py']
 work_dir = 'work_dirs/simseg_toy'
 model = dict(
     type='SimSegPretrainer',
-    image_encoder=dict(dense_mode='qk'),
+    backbone=dict(dense_mode='qk'),
     loss=dict(_delete_=True, type='LoDALoss', image_top_m=5, text_top_m=1, init_temperature=0.02),
     # Toy adaptations of the adaptive threshold (see README): a toy image holds 3-4 of the 10
     # classes (a VOC image ~1.5 of 20), so mu over all 10 classes, no sigma; no background word.

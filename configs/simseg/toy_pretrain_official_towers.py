@@ -8,8 +8,8 @@ clip_name = 'TextSup-Tiny-Timm-BERT'
 toy_tokenizer = 'data/toy/bert_tokenizer'
 work_dir = 'work_dirs/simseg_toy_official_towers'
 model = dict(
-    image_encoder=dict(model_name=clip_name),
-    text_encoder=dict(model_name=clip_name, hf_tokenizer=toy_tokenizer))
+    backbone=dict(model_name=clip_name),
+    text_tower=dict(model_name=clip_name, hf_tokenizer=toy_tokenizer))
 train_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadToySample', with_seg=False),
     dict(type='RandomFlip', prob=0.5),

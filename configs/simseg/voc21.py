@@ -1,7 +1,7 @@
 # SimSeg ViT-S/16 zero-shot segmentation of PASCAL VOC 2012 val (21 classes), as the official
 # tools/seg_evaluation.py: images squashed to 288x288, 80-prompt ensemble, mu + sigma of the top 10,
 # at most 5 candidates, per-class binary dense CRF, 7x7 closing, nearest resize to the image.
-#   tools/test.py configs/simseg/voc21.py work_dirs/pretrain_vit_s16/iter_290000.pth
+#   tools/test.py configs/simseg/voc21.py work_dirs/simseg/pretrain_vit_s16/iter_290000.pth
 # Without CRF (Table 4): --cfg-options model.zero_shot.crf=False; sigma factor (Table 2):
 # model.zero_shot.sigma_factor=1.5
 _base_ = [

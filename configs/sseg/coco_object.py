@@ -1,7 +1,7 @@
 # S-Seg zero-shot segmentation of coco_object val: images resized to 448x448, 80-prompt ensemble,
 # MaskFormer combination, background where the maximum class probability is below 0.95
 # (GroupViT's threshold; S-Seg gives none).
-#   tools/test.py configs/sseg/coco_object.py work_dirs/pretrain/iter_190000.pth
+#   tools/test.py configs/sseg/coco_object.py work_dirs/sseg/pretrain/iter_190000.pth
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/sseg_swin_s.py', '../_base_/datasets/coco_object.py',
     '../_base_/schedules/inference_only.py'

@@ -18,7 +18,7 @@ model = dict(
         pad_val=0,
         seg_pad_val=255,
         size=(64, 64)),
-    image_encoder=dict(
+    backbone=dict(
         type='SSegMaskFormer',
         backbone=dict(
             type='SwinTransformer', pretrain_img_size=64, embed_dims=32, depths=[1, 1, 2, 1], num_heads=[1, 2, 4, 8],
@@ -27,7 +27,7 @@ model = dict(
             type='SSegMaskFormerHead', in_channels=[32, 64, 128, 256], channels=64, num_queries=16, num_layers=3,
             num_heads=4, ffn_channels=256, memory_level=1, norm_cfg=dict(type='GN', num_groups=16)),
         embed_dim=64),
-    text_encoder=dict(type='MLPProjectedText', model_name='TextSup-Toy-ViT', embed_dim=64),
+    text_tower=dict(type='MLPProjectedText', model_name='TextSup-Toy-ViT', embed_dim=64),
     pseudo_masks=dict(
         type='PseudoMaskGenerator',
         backbone=dict(type='OpenCLIPVision', model_name='TextSup-Toy-ViT', pretrained=toy_clip, dense_mode='qk'),

@@ -5,4 +5,4 @@
 # gradient). Otherwise as toy_pretrain.py (MaskFormer's combination at test time).
 _base_ = ['./toy_pretrain.py']
 work_dir = 'work_dirs/sseg_toy_mask_pooled'
-model = dict(image_encoder=dict(pool='project_then_mean', head=dict(query_feature='mask_pooled')))
+model = dict(backbone=dict(pool='project_then_mean', head=dict(query_feature='mask_pooled')))

@@ -14,7 +14,7 @@ train_dataloader = dict(
         ann_file='data/VOCdevkit/VOC2010/ImageSets/SegmentationContext/train.txt',
         data_prefix=dict(
             img_path='data/VOCdevkit/VOC2010/JPEGImages',
-            seg_map_path='work_dirs/sseg_context_pseudo_labels/labels')))
+            seg_map_path='work_dirs/sseg_context60_pseudo_labels/labels')))
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1500),
     dict(type='PolyLR', eta_min=0.0, power=1.0, begin=1500, end=max_iters, by_epoch=False),

@@ -11,8 +11,8 @@ randomness = dict(seed=0)
 model = dict(
     type='ImageTextPretrainer',
     data_preprocessor=dict(size=(64, 64)),
-    image_encoder=dict(type='OpenCLIPVision', model_name=clip_name, frozen=False, dense_mode='value'),
-    text_encoder=dict(type='OpenCLIPText', model_name=clip_name),
+    backbone=dict(type='OpenCLIPVision', model_name=clip_name, frozen=False, dense_mode='value'),
+    text_tower=dict(type='OpenCLIPText', model_name=clip_name),
     loss=dict(type='CLIPContrastiveLoss', init_temperature=0.07),
     zero_shot=dict(type='MaskCLIPZeroShot', dense_mode='value'),
     vocabulary='toy',

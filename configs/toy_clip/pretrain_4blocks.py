@@ -5,7 +5,7 @@
 _base_ = ['./pretrain.py']
 clip_name = 'TextSup-Toy-ViT4'
 work_dir = 'work_dirs/toy_clip_4blocks'
-model = dict(image_encoder=dict(model_name=clip_name), text_encoder=dict(model_name=clip_name))
+model = dict(backbone=dict(model_name=clip_name), text_tower=dict(model_name=clip_name))
 custom_hooks = [
     dict(type='ExportCLIPHook', filename='toy_clip_4blocks.pth'),
     dict(type='SkippedSamplesHook', interval=325)

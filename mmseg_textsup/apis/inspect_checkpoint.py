@@ -16,7 +16,7 @@ def load_model_and_test_batch(config: str, checkpoint: str, images: int, no_pret
         config (str): config file.
         checkpoint (str): checkpoint of that config.
         images (int): number of test images.
-        no_pretrained (Sequence[str]): model sub-configs (``'image_encoder'``) whose
+        no_pretrained (Sequence[str]): model sub-configs (``'backbone'``) whose
             ``pretrained`` is dropped (the checkpoint holds every weight).
         cfg_options (dict, optional): config overrides (``--cfg-options``).
 

@@ -8,7 +8,6 @@ on scikit-image's astronaut photograph at the same size (its cost grows with the
 colours: random noise takes ~4x as long as a photograph). Prints last: CAM + CAA / (forward +
 backward) (target <= 1.5).
 """
-import argparse
 
 import mmcv
 import numpy as np
@@ -18,18 +17,13 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 from mmseg_textsup.models.clip_es import CLIP_ES_CRF
-from mmseg_textsup.utils.benchmark import compare, format_report
 from mmseg_textsup.utils.dense_crf import dense_crf
+from benchmark_utils import compare, format_report, image_benchmark_parser
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--model', default='ViT-B-16')
-    parser.add_argument('--height', type=int, default=384)
-    parser.add_argument('--width', type=int, default=512)
+    parser = image_benchmark_parser(height=384, width=512)
     parser.add_argument('--classes', type=int, default=2)
-    parser.add_argument('--repeats', type=int, default=5)
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     args = parser.parse_args()
     init_default_scope('mmseg')
     torch.manual_seed(0)

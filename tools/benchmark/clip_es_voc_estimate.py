@@ -32,8 +32,8 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 from mmseg_textsup.models.clip_es.clip_es import official_crf_image
-from mmseg_textsup.utils.benchmark import peak_cuda_memory
 from mmseg_textsup.utils.dense_crf import dense_crf
+from benchmark_utils import peak_cuda_memory
 
 VOC_TRAIN_AUG = 10582
 PHOTOS = ('astronaut', 'chelsea', 'coffee', 'rocket')

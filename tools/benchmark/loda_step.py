@@ -15,7 +15,7 @@ import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
-from mmseg_textsup.utils.benchmark import compare, format_report, peak_cuda_memory
+from benchmark_utils import compare, format_report, peak_cuda_memory
 
 
 def main():

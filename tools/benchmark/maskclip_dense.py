@@ -13,10 +13,10 @@ import argparse
 import open_clip
 import torch
 
-from mmseg_textsup.models.backbones import OpenCLIPVision, ProxyCLIPVision
+from mmseg_textsup.models.backbones import OpenCLIPVision
 from mmseg_textsup.models.backbones.open_clip_vision import resize_pos_embed
-from mmseg_textsup.utils.benchmark import compare, format_report
-from mmseg_textsup.utils.pamr import pamr
+from mmseg_textsup.models.training_free import ProxyCLIPVision, pamr
+from benchmark_utils import compare, format_report
 
 
 def main():

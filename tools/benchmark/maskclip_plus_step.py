@@ -25,7 +25,7 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.utils.benchmark import compare, format_report, peak_cuda_memory
+from benchmark_utils import compare, format_report, peak_cuda_memory
 
 
 def build_random_model(config: str, device: str):

@@ -11,7 +11,7 @@ whole-image inference, random weights). FLOPs of one forward are counted with to
 - bf16 autocast: ``torch.autocast(dtype=torch.bfloat16)`` over float32 weights, what
   ``tools/test.py --amp bf16`` does;
 - bf16 weights: the model and inputs cast to bfloat16.
-Peaks come from ``mmseg_textsup.utils.benchmark.PEAK_TFLOPS`` for known GPUs, or the options.
+Peaks come from ``benchmark_utils.PEAK_TFLOPS`` for known GPUs, or the options.
 Prints last: best bf16 images/s and its fraction of the bf16 peak (moonshot: >= 50 %).
 """
 import argparse
@@ -21,7 +21,7 @@ import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
-from mmseg_textsup.utils.benchmark import compare, count_flops, peak_tflops
+from benchmark_utils import compare, count_flops, peak_tflops
 
 
 def build_maskclip(model_name: str, device: str):

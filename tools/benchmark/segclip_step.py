@@ -30,7 +30,7 @@ from mmseg.structures import SegDataSample
 
 from mmseg_textsup.datasets.toy.world import ToyWorld
 from mmseg_textsup.models.segclip import felzenszwalb_superpixels
-from mmseg_textsup.utils.benchmark import compare, count_flops, format_report, peak_cuda_memory, reused_cpu_memory
+from benchmark_utils import compare, count_flops, format_report, peak_cuda_memory, reused_cpu_memory
 
 
 def main():
@@ -51,8 +51,8 @@ def main():
     superpixels = [torch.from_numpy(felzenszwalb_superpixels(im).astype(np.int64)) for im in images_np]
     images = torch.randn(args.batch, 3, args.size, args.size, device=args.device)
     segclip_cfg = dict(type='SegCLIPPretrainer',
-                       image_encoder=dict(type='SegCLIPVision', model_name=args.model, group_after=args.group_after),
-                       text_encoder=dict(type='OpenCLIPText', model_name=args.model))
+                       backbone=dict(type='SegCLIPVision', model_name=args.model, group_after=args.group_after),
+                       text_tower=dict(type='OpenCLIPText', model_name=args.model))
     full = MODELS.build(segclip_cfg).to(args.device).train()
     contrastive = MODELS.build(dict(segclip_cfg, reconstruction=None, superpixel_kl=None)).to(args.device).train()
     clip_image = MODELS.build(dict(type='OpenCLIPVision', model_name=args.model, frozen=False)).to(args.device)

@@ -16,7 +16,7 @@ from mmengine.registry import init_default_scope
 from mmseg_textsup.datasets.toy.export import write_shards
 from mmseg_textsup.datasets.transforms import LoadImageTextPair
 from mmseg_textsup.datasets.web_dataset_pairs import WebDatasetPairs
-from mmseg_textsup.utils.benchmark import compare
+from benchmark_utils import compare
 
 
 def main():

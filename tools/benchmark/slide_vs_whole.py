@@ -5,22 +5,16 @@
 Sliding windows follow the SCLIP protocol of configs/maskclip/slide_*.py (224x224 windows,
 stride 112). Prints last: slide / whole.
 """
-import argparse
 
 import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
-from mmseg_textsup.utils.benchmark import compare, format_report
+from benchmark_utils import compare, format_report, image_benchmark_parser
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--model', default='ViT-B-16')
-    parser.add_argument('--height', type=int, default=336)
-    parser.add_argument('--width', type=int, default=448)
-    parser.add_argument('--repeats', type=int, default=5)
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser = image_benchmark_parser(height=336, width=448)
     args = parser.parse_args()
     init_default_scope('mmseg')
     torch.manual_seed(0)

@@ -50,8 +50,8 @@ def main():
     before = set(os.listdir(tempfile.gettempdir()))
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict({  # tiny towers, the toy schedule stretched over --iters, one checkpoint at the end
-        'model.image_encoder.model_name': 'TextSup-Tiny-ViT',
-        'model.text_encoder.model_name': 'TextSup-Tiny-ViT',
+        'model.backbone.model_name': 'TextSup-Tiny-ViT',
+        'model.text_tower.model_name': 'TextSup-Tiny-ViT',
         'train_cfg.max_iters': args.iters,
         'train_cfg.val_interval': args.iters,
         'param_scheduler.1.end': args.iters,

@@ -13,7 +13,7 @@ import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
-from mmseg_textsup.utils.benchmark import compare, format_report
+from benchmark_utils import compare, format_report
 
 
 def main():

@@ -18,7 +18,7 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.utils.benchmark import compare, format_report
+from benchmark_utils import compare, format_report
 
 
 def main():
@@ -38,7 +38,7 @@ def main():
     samples = [SegDataSample(text_tokens=t) for t in tokens]
 
     def contrastive_step():
-        image = model.image_encoder.forward_features(images, ('global', ))['global']
+        image = model.backbone.forward_features(images, ('global', ))['global']
         model.loss_module(image, model.text_encoder.encode(tokens)['global']).backward()
 
     def sseg_step():

@@ -159,7 +159,7 @@ def run_inference(checkout):
     module = SimpleNamespace(
         cfg=cfg, image_projection=image_projection, text_projection=text_projection,
         image_pool=pooling.TopKPooling(5, dim=1), text_pool=pooling.TopKPooling(1, dim=1), text_target_token_idx=0,
-        image_encoder=lambda image: current['tokens'],
+        backbone=lambda image: current['tokens'],
         text_encoder=lambda input_ids, attention_mask: token_features(input_ids))
     for name in ('forward_image_feature', 'forward_image_project', 'forward_text_feature', 'forward_text_project'):
         setattr(module, name, getattr(clip_mod.CLIPModel, name).__get__(module))

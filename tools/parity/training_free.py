@@ -31,7 +31,7 @@ import official  # tools/parity/official.py: the script's own folder is on the i
 import open_clip
 import torch
 
-from mmseg_textsup.models.clip.loading import build_towers
+from mmseg_textsup.models.clip import build_towers
 from mmseg_textsup.testing import seeded_tensor, seeded_weights
 
 ARCH = 'TextSup-Tiny-ViT16'

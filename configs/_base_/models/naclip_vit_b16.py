@@ -7,5 +7,5 @@
 # dataset and its probability threshold; VOC runs on the whole image.
 _base_ = ['./maskclip_vit_b16_sclip_protocol.py']
 model = dict(
-    backbone=dict(dense_mode='naclip', pos_embed_by_scale_factor=True),
-    pamr=dict(steps=10, dilations=(8, 16)))
+    backbone=dict(dense_mode=dict(_delete_=True, type='naclip', std=5.0), pos_embed_by_scale_factor=True),
+    refiner=dict(type='PAMR', steps=10, dilations=(8, 16)))

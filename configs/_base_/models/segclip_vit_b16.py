@@ -6,7 +6,7 @@ _base_ = ['./clip_data_preprocessor.py']
 clip_name = 'ViT-B-16'
 model = dict(
     type='SegCLIPPretrainer',
-    image_encoder=dict(
+    backbone=dict(
         type='SegCLIPVision',
         model_name=clip_name,
         pretrained='openai',
@@ -14,7 +14,7 @@ model = dict(
         num_centers=8,
         num_cross_layers=2,
         gumbel_tau=0.9),
-    text_encoder=dict(type='OpenCLIPText', model_name=clip_name, pretrained='openai'),
+    text_tower=dict(type='OpenCLIPText', model_name=clip_name, pretrained='openai'),
     loss=dict(type='CLIPContrastiveLoss', init_temperature=0.01),  # CLIP's learned scale, 100
     reconstruction=dict(
         type='SegCLIPReconstructionLoss',

@@ -10,8 +10,8 @@ clip_name = 'SimSeg-ViT-S-16-BERT'
 model = dict(
     type='SimSegPretrainer',
     data_preprocessor=dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375]),
-    image_encoder=dict(type='OpenCLIPVision', model_name=clip_name, frozen=False, dense_mode='qk'),
-    text_encoder=dict(type='OpenCLIPText', model_name=clip_name),
+    backbone=dict(type='OpenCLIPVision', model_name=clip_name, frozen=False, dense_mode='qk'),
+    text_tower=dict(type='OpenCLIPText', model_name=clip_name),
     loss=dict(type='LoDALoss', image_top_m=5, text_top_m=1, init_temperature=0.02),
     zero_shot=dict(type='SimSegZeroShot', top_k=10, sigma_factor=1.0, max_classes=5, crf=True, background_class=0),
     vocabulary='simseg_voc21',

@@ -13,7 +13,7 @@ model = dict(
         bgr_to_rgb=True,
         pad_val=0,
         seg_pad_val=255),
-    image_encoder=dict(
+    backbone=dict(
         type='SSegMaskFormer',
         backbone=dict(
             type='SwinTransformer',
@@ -32,7 +32,7 @@ model = dict(
             num_heads=8,
             ffn_channels=2048),
         embed_dim=256),
-    text_encoder=dict(type='MLPProjectedText', model_name='TextSup-SSeg-Text', embed_dim=256),
+    text_tower=dict(type='MLPProjectedText', model_name='TextSup-SSeg-Text', embed_dim=256),
     pseudo_masks=dict(
         type='PseudoMaskGenerator',
         backbone=dict(type='TimmViTTokens', model_name='vit_small_patch8_224.dino', pretrained=dino_checkpoint),

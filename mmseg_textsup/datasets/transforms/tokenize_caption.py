@@ -3,7 +3,7 @@ from typing import Optional
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
-from ...models.clip.loading import get_tokenizer
+from ...models.clip import get_tokenizer
 
 
 @TRANSFORMS.register_module()

@@ -7,7 +7,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
-from ...models.clip.loading import clip_state_dict_of
+from ...models.clip import clip_state_dict_of
 
 
 @HOOKS.register_module()

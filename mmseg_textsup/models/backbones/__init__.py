@@ -1,5 +1,5 @@
-from .open_clip_vision import VIT_DENSE_MODES, OpenCLIPVision
-from .proxy_clip_vision import ProxyCLIPVision, proxy_attention
+from .dense_modes import DENSE_MODES, build_dense_mode, qkv
+from .open_clip_vision import OpenCLIPVision
 from .timm_vit_tokens import TimmViTTokens
 
-__all__ = ['OpenCLIPVision', 'ProxyCLIPVision', 'TimmViTTokens', 'VIT_DENSE_MODES', 'proxy_attention']
+__all__ = ['DENSE_MODES', 'OpenCLIPVision', 'TimmViTTokens', 'build_dense_mode', 'qkv']

@@ -1,4 +1,4 @@
-from typing import Callable, Dict, Literal, Optional, Sequence, Tuple
+from typing import Dict, Literal, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -10,40 +10,11 @@ from open_clip.timm_model import TimmModel
 from open_clip.transformer import ResidualAttentionBlock, VisionTransformer
 from torch import Tensor
 
-from ..clip.loading import build_towers, get_clip_config, load_timm_weights, load_tower_weights, uses_quick_gelu
-from .dense_attention import clearclip_tokens, naclip_tokens, sclip_tokens
+from ..clip import build_towers, get_clip_config, load_timm_weights, load_tower_weights, uses_quick_gelu
+from .dense_modes import DenseModeLike, build_dense_mode, dense_mode_name, qkv
 
-DenseMode = Literal['maskclip', 'value', 'qk', 'sclip', 'clearclip', 'naclip']
-
-
-def qkv(block: ResidualAttentionBlock, x: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-    """Project ``ln_1(x)`` of a block to its (q, k, v), each (B, N, C), heads not split."""
-    return F.linear(block.ln_1(x), block.attn.in_proj_weight, block.attn.in_proj_bias).chunk(3, dim=-1)
-
-
-def _qk_tokens(block: ResidualAttentionBlock, x: Tensor, grid: Tuple[int, int]) -> Tensor:
-    return block(x)
-
-
-def _value_tokens(block: ResidualAttentionBlock, x: Tensor, grid: Tuple[int, int]) -> Tensor:
-    return block.ls_1(block.attn.out_proj(qkv(block, x)[2]))
-
-
-def _maskclip_tokens(block: ResidualAttentionBlock, x: Tensor, grid: Tuple[int, int]) -> Tensor:
-    y = x + _value_tokens(block, x, grid)
-    return y + block.ls_2(block.mlp(block.ln_2(y)))
-
-
-#: How each dense mode turns the last block's input tokens (B, 1+N, C) and the patch grid into
-#: output tokens (the training-free methods after MaskCLIP: ``dense_attention.py``).
-VIT_DENSE_MODES: Dict[str, Callable[[ResidualAttentionBlock, Tensor, Tuple[int, int]], Tensor]] = {
-    'qk': _qk_tokens,
-    'value': _value_tokens,
-    'maskclip': _maskclip_tokens,
-    'sclip': sclip_tokens,
-    'clearclip': clearclip_tokens,
-    'naclip': naclip_tokens,
-}
+#: The dense modes a ModifiedResNet tower has (its attention pool's read-outs).
+RESNET_DENSE_MODES = ('maskclip', 'value', 'qk')
 
 
 def resize_pos_embed(pos: Tensor, grid: Tuple[int, int], old_grid: Tuple[int, int], mode: str = 'bicubic',
@@ -76,18 +47,19 @@ class OpenCLIPVision(BaseModule):
     - ``'tokens'``: ``{block: (B, 1+h*w, C)}`` output tokens of chosen blocks (ViT; index -1
       of the ModifiedResNet is its last stage output as (B, C, h, w)).
 
-    Dense modes (MaskCLIP, https://arxiv.org/abs/2112.01071), :data:`VIT_DENSE_MODES`:
+    Dense modes (``dense_modes.py``; registered in :data:`DENSE_MODES`, selected by name or as
+    ``dict(type=name, **options)``):
 
-    - ``'maskclip'`` (paper and official code): the last attention keeps only its value path,
-      ``x + out_proj(v(ln_1(x)))``, followed by the block's FFN with residual, ``ln_post``
-      and ``proj``. For the ModifiedResNet, the attention pool's value and output
-      projections become two 1x1 convolutions.
+    - ``'maskclip'`` (MaskCLIP, https://arxiv.org/abs/2112.01071, paper and official code): the
+      last attention keeps only its value path, ``x + out_proj(v(ln_1(x)))``, followed by the
+      block's FFN with residual, ``ln_post`` and ``proj``. For the ModifiedResNet, the attention
+      pool's value and output projections become two 1x1 convolutions.
     - ``'value'``: the value path alone, ``proj(ln_post(out_proj(v(ln_1(x)))))``, without
-      residual or FFN (ClearCLIP's finding; better on the toy world). ResNet: as 'maskclip'.
+      residual or FFN (ClearCLIP's finding). ResNet: as 'maskclip'.
     - ``'qk'``: the unmodified last block's patch tokens (the paper's "baseline"); for the
       ResNet, every position queries the attention pool.
-    - ``'sclip'``, ``'clearclip'``, ``'naclip'`` (ViT only): the last attention of SCLIP,
-      ClearCLIP and NACLIP (``dense_attention.py``).
+    - the training-free methods' last attentions (ViT only; ``models/training_free/``):
+      ``'sclip'``, ``'clearclip'``, ``'naclip'`` (option ``std``).
 
     ViT towers also expose their blocks one at a time (:meth:`embed`, :meth:`forward_block`,
     :meth:`run_blocks`, :meth:`head`) for methods that change the forward pass (CLIP-ES).
@@ -108,7 +80,8 @@ class OpenCLIPVision(BaseModule):
             None keeps open_clip's 1e-5 (CLIP's own). Defaults to None.
         outputs (Sequence[str]): which of ``global``, ``dense``, ``keys`` a plain
             ``forward`` returns. Defaults to ``('dense',)``.
-        dense_mode (str): a key of :data:`VIT_DENSE_MODES`. Defaults to ``'maskclip'``.
+        dense_mode (str | dict): a registered dense mode, as a name or ``dict(type=name,
+            **options)``. Defaults to ``'maskclip'``.
         attn_blocks (Sequence[int]): ViT blocks whose attention maps are returned (negative
             indices count from the end). Defaults to ().
         token_blocks (Sequence[int]): blocks whose output tokens are returned. Defaults to ().
@@ -135,7 +108,7 @@ class OpenCLIPVision(BaseModule):
                  pretrained: Optional[str] = None,
                  quick_gelu: Optional[bool] = None,
                  outputs: Sequence[str] = ('dense', ),
-                 dense_mode: DenseMode = 'maskclip',
+                 dense_mode: DenseModeLike = 'maskclip',
                  attn_blocks: Sequence[int] = (),
                  token_blocks: Sequence[int] = (),
                  norm_eps: Optional[float] = None,
@@ -150,7 +123,8 @@ class OpenCLIPVision(BaseModule):
         unknown = set(outputs) - {'global', 'dense', 'keys'}
         if unknown:
             raise ValueError(f'Unknown outputs {sorted(unknown)}; choose from global, dense, keys.')
-        self._check_dense_mode(dense_mode)
+        self.dense_mode = dense_mode
+        self._dense_fn = build_dense_mode(dense_mode)
         self.model_name = model_name
         self.pretrained = pretrained
         if key_projection not in ('out_proj', 'in_proj'):
@@ -158,7 +132,6 @@ class OpenCLIPVision(BaseModule):
         self.quick_gelu_setting = quick_gelu
         self.quick_gelu = uses_quick_gelu(model_name, pretrained, quick_gelu)
         self.outputs = tuple(outputs)
-        self.dense_mode = dense_mode
         self.attn_blocks = tuple(attn_blocks)
         self.token_blocks = tuple(token_blocks)
         self.key_projection = key_projection
@@ -182,24 +155,19 @@ class OpenCLIPVision(BaseModule):
             self.num_blocks = 4
             if self.attn_blocks:
                 raise ValueError('attn_blocks needs a ViT tower; ModifiedResNet has no attention blocks.')
-            if dense_mode not in ('maskclip', 'value', 'qk'):
-                raise ValueError(f"dense_mode {dense_mode!r} needs a ViT tower; ModifiedResNet has 'maskclip', "
-                                 "'value' and 'qk'.")
+            if dense_mode_name(dense_mode) not in RESNET_DENSE_MODES:
+                raise ValueError(f'dense_mode {dense_mode!r} needs a ViT tower; ModifiedResNet has '
+                                 f'{RESNET_DENSE_MODES}.')
         elif isinstance(self.visual, TimmModel):  # e.g. SimSeg's ImageNet-21k ViT
             self.is_vit = False
             self.num_blocks = len(self.visual.trunk.blocks)
-            if dense_mode != 'qk' or attn_blocks or token_blocks or 'keys' in outputs:
+            if dense_mode_name(dense_mode) != 'qk' or attn_blocks or token_blocks or 'keys' in outputs:
                 raise ValueError(f"{model_name}: a timm tower gives 'global' and 'dense' outputs with "
                                  "dense_mode='qk' only.")
         else:
             raise NotImplementedError(f'{model_name}: unsupported vision tower {type(self.visual).__name__}')
         if frozen:
             self.requires_grad_(False)
-
-    @staticmethod
-    def _check_dense_mode(mode: str) -> None:
-        if mode not in VIT_DENSE_MODES:
-            raise ValueError(f'dense_mode must be one of {sorted(VIT_DENSE_MODES)}, got {mode!r}')
 
     @property
     def embed_dim(self) -> int:
@@ -244,7 +212,7 @@ class OpenCLIPVision(BaseModule):
                          outputs: Sequence[str] = ('dense', ),
                          attn_blocks: Sequence[int] = (),
                          token_blocks: Sequence[int] = (),
-                         dense_mode: Optional[DenseMode] = None) -> Dict[str, Tensor]:
+                         dense_mode: Optional[DenseModeLike] = None) -> Dict[str, Tensor]:
         """Compute the requested outputs in a single pass over the tower.
 
         Args:
@@ -252,15 +220,15 @@ class OpenCLIPVision(BaseModule):
             outputs (Sequence[str]): any of ``global``, ``dense``, ``keys``.
             attn_blocks (Sequence[int]): blocks whose attention maps to return (ViT).
             token_blocks (Sequence[int]): blocks whose output tokens to return.
-            dense_mode (str, optional): overrides the constructor's ``dense_mode``.
+            dense_mode (str | dict, optional): overrides the constructor's ``dense_mode``.
         """
-        mode = dense_mode or self.dense_mode
-        self._check_dense_mode(mode)
+        mode = self.dense_mode if dense_mode is None else dense_mode
+        fn = self._dense_fn if dense_mode is None else build_dense_mode(dense_mode)
         if self.is_vit:
-            return self._forward_vit(x, outputs, attn_blocks, token_blocks, mode)
+            return self._forward_vit(x, outputs, attn_blocks, token_blocks, dense_mode_name(mode), fn)
         if self.is_timm:
             return self._forward_timm(x, outputs)
-        return self._forward_resnet(x, outputs, token_blocks, mode)
+        return self._forward_resnet(x, outputs, token_blocks, dense_mode_name(mode))
 
     # --------------------------------------------------------- ViT blocks
     def embed(self, x: Tensor) -> Tuple[Tensor, Tuple[int, int]]:
@@ -330,7 +298,7 @@ class OpenCLIPVision(BaseModule):
         x = self.visual.ln_post(x)
         return x @ self.visual.proj if self.visual.proj is not None else x
 
-    def _forward_vit(self, x, outputs, attn_blocks, token_blocks, dense_mode):
+    def _forward_vit(self, x, outputs, attn_blocks, token_blocks, dense_mode, dense_fn):
         n = self.num_blocks
         x, (gh, gw) = self.embed(x)
         B = x.shape[0]
@@ -351,7 +319,7 @@ class OpenCLIPVision(BaseModule):
             result['keys'] = k.transpose(1, 2).reshape(B, -1, gh, gw)
         if 'dense' in outputs:
             reuse = dense_mode == 'qk' and x_out is not None  # the plain last block already ran
-            dense = (x_out if reuse else VIT_DENSE_MODES[dense_mode](self.blocks[-1], x_in, (gh, gw)))[:, 1:]
+            dense = (x_out if reuse else dense_fn(self.blocks[-1], x_in, (gh, gw)))[:, 1:]
             result['dense'] = self.head(dense).transpose(1, 2).reshape(B, -1, gh, gw)
         if attn_blocks:
             result['attn'] = attns

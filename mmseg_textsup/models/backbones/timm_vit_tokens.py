@@ -4,7 +4,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from ..clip.loading import load_timm_weights
+from ..clip import load_timm_weights
 
 
 @MODELS.register_module()

@@ -26,6 +26,6 @@ class MaskCLIPZeroShot(nn.Module):
         self.logit_scale = logit_scale
 
     def forward(self, model, inputs: Tensor) -> Tensor:
-        dense = model.image_encoder.forward_features(inputs, ('dense', ), dense_mode=self.dense_mode)['dense']
+        dense = model.backbone.forward_features(inputs, ('dense', ), dense_mode=self.dense_mode)['dense']
         scale = self.logit_scale if self.logit_scale is not None else model.logit_scale()
         return maskclip_logits(model.text_encoder(dense), scale)

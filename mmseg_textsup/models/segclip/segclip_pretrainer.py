@@ -16,11 +16,11 @@ class SegCLIPPretrainer(ImageTextPretrainer):
 
     Call graph::
 
-        loss(): image_encoder.forward_features('global', 'assignment')   # SegCLIPVision
+        loss(): backbone.forward_features('global', 'assignment')   # SegCLIPVision
                   -> CLIPContrastiveLoss(max-pooled regions, text EOT feature)
                   -> SuperpixelKLLoss(assignment, data_samples[i].superpixels)
-                reconstruction(image_encoder, inputs)               # second pass, 25 % visible
-                  -> image_encoder.group_patches(keep) -> restore -> extra layers -> MAE decoder
+                reconstruction(backbone, inputs)               # second pass, 25 % visible
+                  -> backbone.group_patches(keep) -> restore -> extra layers -> MAE decoder
         predict(): as ImageTextPretrainer, with SegCLIPZeroShot
                    -> forward_features('global', 'regions', 'probs') -> per-pixel region
                       -> region-class affinities (image top-5 filter) + background channel
@@ -30,7 +30,7 @@ class SegCLIPPretrainer(ImageTextPretrainer):
     ablation rows (Table 1).
 
     Args:
-        image_encoder (dict): a :class:`SegCLIPVision`.
+        backbone (dict): a :class:`SegCLIPVision`.
         reconstruction (dict, optional): :class:`SegCLIPReconstructionLoss`; its ``width``,
             ``patch_size`` and ``num_centers`` come from the image encoder. None: not used.
         superpixel_kl (dict, optional): :class:`SuperpixelKLLoss`; needs ``superpixels`` in
@@ -40,18 +40,18 @@ class SegCLIPPretrainer(ImageTextPretrainer):
     """
 
     def __init__(self,
-                 image_encoder: dict,
+                 backbone: dict,
                  reconstruction: Optional[dict] = dict(type='SegCLIPReconstructionLoss'),
                  superpixel_kl: Optional[dict] = dict(type='SuperpixelKLLoss'),
                  zero_shot: dict = dict(type='SegCLIPZeroShot'),
                  **kwargs):
-        super().__init__(image_encoder=image_encoder, zero_shot=zero_shot, **kwargs)
+        super().__init__(backbone=backbone, zero_shot=zero_shot, **kwargs)
         self.reconstruction = None
         if reconstruction is not None:
             self.reconstruction = MODELS.build(
                 reconstruction,
-                default_args=dict(width=self.image_encoder.width, patch_size=self.image_encoder.patch_size,
-                                  num_centers=self.image_encoder.group.num_centers))
+                default_args=dict(width=self.backbone.width, patch_size=self.backbone.patch_size,
+                                  num_centers=self.backbone.group.num_centers))
         self.superpixel_kl = MODELS.build(superpixel_kl) if superpixel_kl is not None else None
 
     def postprocess_result(self, seg_logits: Tensor, data_samples: OptSampleList = None) -> SampleList:
@@ -60,7 +60,7 @@ class SegCLIPPretrainer(ImageTextPretrainer):
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
         outputs = ('global', 'assignment') if self.superpixel_kl is not None else ('global', )
-        image = self.image_encoder.forward_features(inputs, outputs)
+        image = self.backbone.forward_features(inputs, outputs)
         text = self.encode_captions(data_samples)['global']
         losses = {self.loss_module.loss_name: self.loss_module(image['global'], text)}
         if self.superpixel_kl is not None:
@@ -68,9 +68,9 @@ class SegCLIPPretrainer(ImageTextPretrainer):
                 raise KeyError('superpixel_kl needs data_samples[i].superpixels: add the Superpixels transform '
                                'to the training pipeline (or set superpixel_kl=None).')
             superpixels = torch.stack([s.superpixels for s in data_samples])
-            grid = (inputs.shape[2] // self.image_encoder.patch_size, inputs.shape[3] // self.image_encoder.patch_size)
+            grid = (inputs.shape[2] // self.backbone.patch_size, inputs.shape[3] // self.backbone.patch_size)
             losses[self.superpixel_kl.loss_name] = self.superpixel_kl(image['assignment'], superpixels, grid)
         if self.reconstruction is not None:
-            losses[self.reconstruction.loss_name] = self.reconstruction(self.image_encoder, inputs)
+            losses[self.reconstruction.loss_name] = self.reconstruction(self.backbone, inputs)
         losses['logit_scale'] = self.logit_scale().detach()
         return losses

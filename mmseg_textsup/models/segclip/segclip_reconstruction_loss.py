@@ -108,9 +108,9 @@ class SegCLIPReconstructionLoss(BaseModule):
     def loss_name(self) -> str:
         return 'loss_reconstruction'
 
-    def reconstruct(self, image_encoder, images: Tensor, keep: Tensor) -> Tensor:
+    def reconstruct(self, backbone, images: Tensor, keep: Tensor) -> Tensor:
         """Predicted pixels (B, N, p*p*C) of every patch from the visible ones (``keep``)."""
-        group = image_encoder.group_patches(images, keep)
+        group = backbone.group_patches(images, keep)
         tokens = quick_gelu(self.restore(group['assignment']) @ group['regions'])  # B, n, C
         for layer in self.extra_layers:
             tokens = layer(tokens)
@@ -127,12 +127,12 @@ class SegCLIPReconstructionLoss(BaseModule):
             full = layer(full)
         return self.pixel_head(self.decoder_norm(full))[:, 1:]
 
-    def forward(self, image_encoder, images: Tensor, keep: Optional[Tensor] = None,
+    def forward(self, backbone, images: Tensor, keep: Optional[Tensor] = None,
                 masked: Optional[Tensor] = None) -> Tensor:
         """The loss for normalised images (B, C, H, W); a random mask unless given."""
         p = self.patch_size
         num_patches = (images.shape[2] // p) * (images.shape[3] // p)
         if keep is None:
             keep, masked = random_keep(images.shape[0], num_patches, self.mask_ratio, images.device)
-        per_patch = (self.reconstruct(image_encoder, images, keep) - patchify(images, p)).pow(2).mean(dim=-1)
+        per_patch = (self.reconstruct(backbone, images, keep) - patchify(images, p)).pow(2).mean(dim=-1)
         return self.loss_weight * (per_patch * masked).sum() / masked.sum().clamp_min(1)

@@ -28,7 +28,7 @@ class SegCLIPZeroShot(nn.Module):
 
     @torch.no_grad()
     def forward(self, model, inputs: Tensor) -> Tensor:
-        encoder = model.image_encoder
+        encoder = model.backbone
         out = encoder.forward_features(inputs, ('global', 'regions', 'probs'))
         B, N, L = out['probs'].shape
         p = encoder.patch_size

@@ -44,7 +44,7 @@ def init_linear_layers(module: nn.Module, linear_init: LinearInit) -> None:
     default) and the LayerNorms (1, 0) keep theirs. A float: the same with that standard
     deviation (the toy configs' 0.049: N(0, s) gives a layer the gain s x sqrt(fan-in), so 0.02 on
     the toy's 128 channels starts weaker than on ViT-B's 768). ``'pytorch'``: the layers keep
-    PyTorch's and timm's defaults (the earlier toy rows).
+    PyTorch's and timm's defaults (the toy rows that compare initialisations).
     """
     if linear_init == 'pytorch':
         return

@@ -37,7 +37,7 @@ class Superpixels(BaseTransform):
 
     - computed here (default): Felzenszwalb with SegCLIP's scale 224, sigma 9, min size 224.
       Place the transform after the crop so only the training crop is segmented.
-    - ``precomputed``: read ``tools/segclip_superpixels.py``'s uint16 PNG of the full image
+    - ``precomputed``: read ``tools/dataset_converters/segclip_superpixels.py``'s uint16 PNG of the full image
       (:func:`superpixel_path`). Place the transform right after ``LoadImageTextPair``.
 
     Args:
@@ -60,7 +60,8 @@ class Superpixels(BaseTransform):
         else:
             path = superpixel_path(results, self.precomputed)
             if not osp.isfile(path):
-                raise FileNotFoundError(f'No precomputed superpixels {path}; run tools/segclip_superpixels.py')
+                raise FileNotFoundError(f'No precomputed superpixels {path}; '
+                                        'run tools/dataset_converters/segclip_superpixels.py')
             ids = mmcv.imread(path, flag='unchanged')
             if ids.shape != results['img'].shape[:2]:
                 raise ValueError(f'{path}: superpixel map {ids.shape} does not match the image '

@@ -24,20 +24,20 @@ class ImageTextPretrainer(BaseSegmentor):
 
     Call graph::
 
-        loss(): image_encoder(global) + text_encoder(global) -> contrastive loss
+        loss(): backbone(global) + text_encoder.encode(captions) -> contrastive loss
         predict(): inference() -> whole/slide (mmseg's) -> encode_decode()
                      -> zero_shot(model, crop) -> text_encoder(features)   # class scores
                    -> postprocess_result() -> apply_background_rule() -> argmax
         _forward(): encode_decode()
 
-    ``text_encoder`` (the module) is an :class:`OpenCLIPTextClassifier` around the trainable
-    tower of the ``text_encoder`` config: captions go through its :meth:`encode`, class
+    ``text_encoder`` is an :class:`OpenCLIPTextClassifier` around the trainable tower of the
+    ``text_tower`` config: captions go through its :meth:`encode`, class
     prompts through its cached prompt ensemble, recomputed after a training step or a
     weight load changed the tower.
 
     Args:
-        image_encoder (dict): image tower, e.g. ``OpenCLIPVision(frozen=False)``.
-        text_encoder (dict): text tower, e.g. ``OpenCLIPText``.
+        backbone (dict): image tower, e.g. ``OpenCLIPVision(frozen=False)``.
+        text_tower (dict): the trainable text tower, e.g. ``OpenCLIPText``.
         loss (dict): contrastive loss holding the learnable temperature.
         zero_shot (dict): zero-shot segmentation strategy. Defaults to ``MaskCLIPZeroShot``.
         vocabulary (str | list): classes of the validation dataset. Defaults to ``'voc21'``.
@@ -57,8 +57,8 @@ class ImageTextPretrainer(BaseSegmentor):
     slide_inference = EncoderDecoder.slide_inference
 
     def __init__(self,
-                 image_encoder: dict,
-                 text_encoder: dict,
+                 backbone: dict,
+                 text_tower: dict,
                  loss: dict = dict(type='CLIPContrastiveLoss'),
                  zero_shot: dict = dict(type='MaskCLIPZeroShot'),
                  vocabulary: VocabularyLike = 'voc21',
@@ -70,10 +70,10 @@ class ImageTextPretrainer(BaseSegmentor):
                  test_cfg: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.image_encoder = MODELS.build(image_encoder)
+        self.backbone = MODELS.build(backbone)
         self.loss_module = MODELS.build(loss)
         self.text_encoder = MODELS.build(
-            dict(type='OpenCLIPTextClassifier', tower=text_encoder, vocabulary=vocabulary, templates=templates,
+            dict(type='OpenCLIPTextClassifier', tower=text_tower, vocabulary=vocabulary, templates=templates,
                  synonym_fusion=synonym_fusion, **self.classifier_options()))
         self.zero_shot = MODELS.build(zero_shot)
         self.bg_threshold = bg_threshold
@@ -113,13 +113,13 @@ class ImageTextPretrainer(BaseSegmentor):
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
         """CLIP contrastive loss of an image-caption batch."""
-        image = self.image_encoder.forward_features(inputs, ('global', ))['global']
+        image = self.backbone.forward_features(inputs, ('global', ))['global']
         loss = self.loss_module(image, self.encode_captions(data_samples)['global'])
         return {self.loss_module.loss_name: loss, 'logit_scale': self.logit_scale().detach()}
 
     # ------------------------------------------------------------ inference
     def extract_feat(self, inputs: Tensor):
-        return self.image_encoder(inputs)
+        return self.backbone(inputs)
 
     def encode_decode(self, inputs: Tensor, batch_img_metas: List[dict]) -> Tensor:
         logits = self.zero_shot(self, inputs)

@@ -10,8 +10,6 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import OptSampleList, SampleList
 from torch import Tensor
 
-from ...utils.pamr import pamr as refine_with_pamr
-
 
 def apply_background_rule(logits: Tensor,
                           bg_threshold: Optional[float] = None,
@@ -68,7 +66,7 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
         predict(): inference() -> whole_inference() | slide_inference()
                      -> encode_decode() -> extract_feat() -> backbone()
                                         -> decode_head.predict() -> forward()
-                   -> _to_original_size() (logits; with ``pamr`` the image too -> pamr())
+                   -> _to_original_size() (logits; with a ``refiner`` the image too -> refiner())
                    -> probabilities() -> apply_background_rule() -> argmax
         _forward(): extract_feat() -> decode_head.forward()
         loss(): as EncoderDecoder (raises for training-free heads)
@@ -86,9 +84,9 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
             holds the background class at ``bg_index``. Defaults to False.
         area_threshold (float, optional): SCLIP's small-region rule (see
             :func:`apply_background_rule`). Defaults to None.
-        pamr (dict, optional): keyword arguments of :func:`~mmseg_textsup.utils.pamr.pamr`
-            (NACLIP: ``dict(steps=10, dilations=(8, 16))``): the logits, resized to the
-            original image size, are refined with the input image resized alike before the
+        refiner (dict, optional): a post-processing module called as ``refiner(image, logits)``
+            (NACLIP: ``dict(type='PAMR', steps=10, dilations=(8, 16))``): the logits, resized to
+            the original image size, are refined with the input image resized alike before the
             background rule (NACLIP's order). Defaults to None.
         **kwargs: :class:`EncoderDecoder` arguments (``backbone``, ``decode_head``,
             ``test_cfg``, ``data_preprocessor``, ...).
@@ -99,20 +97,25 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
                  bg_index: int = 0,
                  vocabulary_has_background: bool = False,
                  area_threshold: Optional[float] = None,
-                 pamr: Optional[dict] = None,
+                 refiner: Optional[dict] = None,
                  **kwargs):
         super().__init__(**kwargs)
         self.area_threshold = area_threshold
-        self.pamr = pamr
+        self.refiner = MODELS.build(refiner) if refiner is not None else None
         self.test_cfg = ConfigDict(self.test_cfg or dict(mode='whole'))  # plain dicts work too
         self.bg_threshold = bg_threshold
         self.bg_index = bg_index
         self.vocabulary_has_background = vocabulary_has_background
 
     @property
+    def text_encoder(self):
+        """The decode head's text classifier (the name every model of the package gives it)."""
+        return self.decode_head.text_encoder
+
+    @property
     def class_names(self):
         """Label names in output order (with the inserted background, if any)."""
-        names = list(self.decode_head.text_encoder.class_names)
+        names = list(self.text_encoder.class_names)
         if self.bg_threshold is not None and not self.vocabulary_has_background:
             names.insert(self.bg_index, 'background')
         return names
@@ -126,7 +129,7 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
     def probabilities(self, seg_logits: Tensor) -> Tensor:
         """Class probabilities (B, K, H, W) of logits, with this model's background rule."""
         return apply_background_rule(seg_logits, self.bg_threshold, self.bg_index, self.vocabulary_has_background,
-                                     self.area_threshold, self.decode_head.text_encoder.fuse_probabilities)
+                                     self.area_threshold, self.text_encoder.fuse_probabilities)
 
     def predict(self, inputs: Tensor, data_samples: OptSampleList = None) -> SampleList:
         """Probabilities and labels at the original image size.
@@ -144,9 +147,8 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
         seg_logits = self.inference(inputs, [s.metainfo for s in data_samples])
         for i, sample in enumerate(data_samples):
             logits = self._to_original_size(seg_logits[i:i + 1], sample.metainfo)
-            if self.pamr is not None:
-                image = self._to_original_size(inputs[i:i + 1], sample.metainfo)
-                logits = refine_with_pamr(image, logits, **self.pamr)
+            if self.refiner is not None:
+                logits = self.refiner(self._to_original_size(inputs[i:i + 1], sample.metainfo), logits)
             probs = self.probabilities(logits)[0]
             sample.set_data(dict(seg_logits=PixelData(data=probs), pred_sem_seg=PixelData(data=probs.argmax(0)[None])))
         return data_samples

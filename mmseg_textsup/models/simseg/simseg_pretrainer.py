@@ -19,7 +19,7 @@ class SimSegPretrainer(ImageTextPretrainer):
 
     Call graph::
 
-        loss(): image_encoder.forward_features(dense, 'qk') -> patch tokens (B, N, D)
+        loss(): backbone.forward_features(dense, 'qk') -> patch tokens (B, N, D)
                 text_encoder(return_tokens=True) -> word tokens (B, L, D) + mask
                 -> LoDALoss (maximum response selection, eq. 4 similarity, InfoNCE)
         predict(): as ImageTextPretrainer, with SimSegZeroShot
@@ -58,7 +58,7 @@ class SimSegPretrainer(ImageTextPretrainer):
         return dict(pool_tokens=partial(self.loss_module.pool_text, top_m=1))
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
-        dense = self.image_encoder.forward_features(inputs, ('dense', ), dense_mode='qk')['dense']
+        dense = self.backbone.forward_features(inputs, ('dense', ), dense_mode='qk')['dense']
         image_tokens = dense.flatten(2).transpose(1, 2)
         text = self.encode_captions(data_samples, return_tokens=True)
         loss = self.loss_module(image_tokens, text['tokens'], text['mask'])

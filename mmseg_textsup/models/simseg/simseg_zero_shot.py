@@ -117,7 +117,7 @@ class SimSegZeroShot(nn.Module):
 
     def coarse_and_confidence(self, model, inputs: Tensor):
         """Coarse maps (B, K, h, w) and class confidences (B, K)."""
-        dense = model.image_encoder.forward_features(inputs, ('dense', ), dense_mode='qk')['dense']
+        dense = model.backbone.forward_features(inputs, ('dense', ), dense_mode='qk')['dense']
         B, D, h, w = dense.shape
         tokens = dense.flatten(2).transpose(1, 2)  # B, N, D
         classifier = model.text_encoder

@@ -16,7 +16,7 @@ class SSegPretrainer(ImageTextPretrainer):
     Call graph::
 
         loss(): pseudo_masks(inputs)            # frozen ViT + batched K-means, no grad
-                image_encoder.forward_features('masks', 'global')   # SSegMaskFormer
+                backbone.forward_features('masks', 'global')   # SSegMaskFormer
                   -> mask_loss(masks, pseudo masks)   # every decoder layer: Hungarian on mask cost, dice + focal
                 text_encoder(tokens)             # from scratch, 2-layer MLP projection
                   -> CLIPContrastiveLoss(global, text)   # learnable temperature, all ranks
@@ -32,8 +32,8 @@ class SSegPretrainer(ImageTextPretrainer):
         pseudo_masks (dict): :class:`PseudoMaskGenerator`.
         mask_loss (dict): defaults to :class:`MaskMatchingLoss` (dice 1, focal 20).
         zero_shot (dict): defaults to :class:`SSegZeroShot`.
-        **kwargs: :class:`ImageTextPretrainer` arguments (``image_encoder`` =
-            :class:`SSegMaskFormer`, ``text_encoder`` = :class:`MLPProjectedText`).
+        **kwargs: :class:`ImageTextPretrainer` arguments (``backbone`` =
+            :class:`SSegMaskFormer`, ``text_tower`` = :class:`MLPProjectedText`).
     """
 
     def __init__(self,
@@ -57,7 +57,7 @@ class SSegPretrainer(ImageTextPretrainer):
     def loss(self, inputs: Tensor, data_samples: SampleList) -> Dict[str, Tensor]:
         with torch.no_grad():
             pseudo = self.pseudo_masks(inputs)
-        image = self.image_encoder.forward_features(inputs, ('masks', 'aux_masks', 'global'))
+        image = self.backbone.forward_features(inputs, ('masks', 'aux_masks', 'global'))
         text = self.encode_captions(data_samples)['global']
         return {  # every decoder layer's masks are matched and supervised (MaskFormer)
             self.mask_loss.loss_name: sum(self.mask_loss(m, pseudo) for m in [image['masks']] + image['aux_masks']),

@@ -48,7 +48,7 @@ class SSegZeroShot(nn.Module):
 
     @torch.no_grad()
     def forward(self, model, inputs: Tensor) -> Tensor:
-        out = model.image_encoder.forward_features(inputs, ('masks', 'mask_embeddings'))
+        out = model.backbone.forward_features(inputs, ('masks', 'mask_embeddings'))
         scale = self.logit_scale if self.logit_scale is not None else model.logit_scale()
         class_probs = (scale * model.text_encoder(out['mask_embeddings'].transpose(1, 2))).softmax(dim=1)  # B, K, N
         masks = F.interpolate(out['masks'], size=inputs.shape[2:], mode='bilinear', align_corners=False)

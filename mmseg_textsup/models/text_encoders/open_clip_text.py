@@ -6,8 +6,7 @@ from mmseg.registry import MODELS
 from open_clip.hf_model import HFTextEncoder
 from torch import Tensor, nn
 
-from ..clip.loading import (build_towers, get_clip_config, get_tokenizer, load_hf_weights, load_tower_weights,
-                            uses_quick_gelu)
+from ..clip import build_towers, get_clip_config, get_tokenizer, load_hf_weights, load_tower_weights, uses_quick_gelu
 
 
 @MODELS.register_module()

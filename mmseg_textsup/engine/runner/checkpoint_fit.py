@@ -4,7 +4,7 @@ from typing import Dict
 import torch
 from mmengine.logging import print_log
 
-from ..models.clip.loading import state_dict_mismatches
+from ...models.clip import state_dict_mismatches
 
 
 def read_state_dict(path: str) -> Dict[str, torch.Tensor]:

@@ -1,6 +1,6 @@
 """Precompute SegCLIP's Felzenszwalb superpixels of the full images of a pair dataset.
 
-    python tools/segclip_superpixels.py configs/segclip/pretrain.py data/superpixels [--workers 8]
+    python tools/dataset_converters/segclip_superpixels.py configs/segclip/pretrain.py data/superpixels [--workers 8]
 
 Reads the training dataset(s) of the config (web-dataset shards and CSV lists, with their own
 image loading) and writes one uint16 PNG per image to ``<out>/<shard name>/<key>.png`` (shards)

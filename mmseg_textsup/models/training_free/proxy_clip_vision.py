@@ -5,7 +5,8 @@ import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from .open_clip_vision import OpenCLIPVision, qkv
+from ..backbones.dense_modes import qkv
+from ..backbones.open_clip_vision import OpenCLIPVision
 
 CLIP_MEAN, CLIP_STD = (0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711)
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)

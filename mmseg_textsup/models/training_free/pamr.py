@@ -3,7 +3,8 @@ from typing import Sequence
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor
+from mmseg.registry import MODELS
+from torch import Tensor, nn
 
 # the 8 neighbours of a pixel on a 3 x 3 grid, row by row
 NEIGHBOURS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
@@ -55,3 +56,22 @@ def pamr(image: Tensor, logits: Tensor, steps: int = 10, dilations: Sequence[int
                                                                       d + dx * d:d + dx * d + W])
         mask = refined
     return mask
+
+
+@MODELS.register_module()
+class PAMR(nn.Module):
+    """:func:`pamr` as a post-processing step of :class:`OpenVocabEncoderDecoder` (its ``refiner``):
+    called as ``refiner(image, logits)`` at the original image size, before the background rule.
+
+    Args:
+        steps (int): refinement steps. Defaults to 10.
+        dilations (Sequence[int]): neighbourhood dilations in pixels. Defaults to (8, 16).
+    """
+
+    def __init__(self, steps: int = 10, dilations: Sequence[int] = (8, 16)):
+        super().__init__()
+        self.steps = steps
+        self.dilations = tuple(dilations)
+
+    def forward(self, image: Tensor, logits: Tensor) -> Tensor:
+        return pamr(image, logits, self.steps, self.dilations)

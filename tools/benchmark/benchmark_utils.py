@@ -1,4 +1,5 @@
 """Side-by-side timing for tools/benchmark: alternate the contenders, take medians, print ratios."""
+import argparse
 import contextlib
 import ctypes
 import statistics
@@ -7,6 +8,18 @@ from typing import Callable, Dict, Iterator, Optional
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
+
+
+def image_benchmark_parser(height: int, width: int, model: str = 'ViT-B-16', repeats: int = 5):
+    """The options of a benchmark on one image size: --model, --height, --width, --repeats, --device."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--model', default=model)
+    parser.add_argument('--height', type=int, default=height)
+    parser.add_argument('--width', type=int, default=width)
+    parser.add_argument('--repeats', type=int, default=repeats)
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    return parser
+
 
 # Dense (no sparsity) peak tensor throughput in TFLOP/s from the vendors' data sheets, by a
 # substring of ``torch.cuda.get_device_name()``; first match wins (H100 PCIe before H100).

@@ -1,4 +1,7 @@
-"""How a trained SegCLIP groups: ``python tools/segclip_grouping_stats.py CONFIG CHECKPOINT [--images 32]``.
+"""How a trained SegCLIP groups.
+
+    python tools/analysis_tools/segclip_grouping_stats.py CONFIG CHECKPOINT [--images 32]
+
 
 On the first ``--images`` images of the config's test split (evaluation mode, no Gumbel noise)
 prints: centers used per image (distinct argmax of the assignment), the mean maximum soft
@@ -55,11 +58,11 @@ def main():
     parser.add_argument('--images', type=int, default=32)
     args = parser.parse_args()
     model, data = load_model_and_test_batch(args.config, args.checkpoint, args.images,
-                                            ('image_encoder', 'text_encoder'))
+                                            ('backbone', 'text_tower'))
     with torch.no_grad():
-        out = model.image_encoder.forward_features(data['inputs'], ('regions', 'assignment', 'probs'))
+        out = model.backbone.forward_features(data['inputs'], ('regions', 'assignment', 'probs'))
         region_classes = model.text_encoder(out['regions'].transpose(1, 2)).argmax(1)  # B, L: the read-out's classes
-        encoder = model.image_encoder
+        encoder = model.backbone
         patches = encoder.run_blocks(encoder.embed(data['inputs'])[0][:, 1:], 0, encoder.group_after)[0]
         entering = encoder.group(patches)['regions']  # before stage 3 (evaluation: no Gumbel noise)
     used = torch.tensor([float(len(a.argmax(-1).unique())) for a in out['assignment']])

@@ -1,8 +1,8 @@
 """Write every config folder's ``metafile.yaml`` (mmseg's model-index format) from the configs.
 
-    python tools/update_metafiles.py           # rewrite the Models lists
-    python tools/update_metafiles.py --check   # exit 1 if a metafile disagrees with its configs
-    python tools/update_metafiles.py --toy-results work_dirs/toy_benchmark   # and take the measured toy rows
+    python tools/misc/update_metafiles.py           # rewrite the Models lists
+    python tools/misc/update_metafiles.py --check   # exit 1 if a metafile disagrees with its configs
+    python tools/misc/update_metafiles.py --toy-results work_dirs/toy_benchmark   # and take the measured toy rows
 
 Each config becomes one model entry whose ``Metadata`` is read from the config itself (the
 recipe: processes x images per process, iterations, crop, backbone, inference mode), so the
@@ -22,7 +22,7 @@ import sys
 import yaml
 from mmengine.config import Config
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _find(pipeline, kind):
@@ -30,12 +30,11 @@ def _find(pipeline, kind):
 
 
 def _backbone(model) -> str:
-    for key in ('backbone', 'image_encoder'):
-        part = model.get(key)
-        if part:
-            inner = part.get('backbone', part)  # S-Seg's MaskFormer wraps a backbone
-            name = inner.get('model_name') or inner.get('depth') or inner.get('embed_dims')
-            return f"{inner['type']} ({name})" if name else inner['type']
+    part = model.get('backbone')
+    if part:
+        inner = part.get('backbone', part)  # S-Seg's MaskFormer wraps a backbone
+        name = inner.get('model_name') or inner.get('depth') or inner.get('embed_dims')
+        return f"{inner['type']} ({name})" if name else inner['type']
     if 'pseudo_masks' in model:
         return _backbone(model.pseudo_masks)
     return 'none'

@@ -1,6 +1,6 @@
 """Rank prompt templates by CLIP-ES sharpness (eq. 5) over a labelled image set.
 
-    python tools/clip_es_sharpness.py configs/clip_es/voc21_cams.py \
+    python tools/analysis_tools/clip_es_sharpness.py configs/clip_es/voc21_cams.py \
         --prompts "a clean origami {}." "a photo of a {}." "a rendering of a {}." [--max-images 500]
 
 sharpness(prompt) = sum_i var(s_i1..s_ik) / sum_i mean(s_i1..s_ik), s_ij the softmax score

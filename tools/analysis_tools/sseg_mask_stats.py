@@ -1,4 +1,4 @@
-"""What a trained S-Seg's masks say: ``python tools/sseg_mask_stats.py CONFIG CHECKPOINT [--images 64]``.
+"""What a trained S-Seg's masks say: ``python tools/analysis_tools/sseg_mask_stats.py CONFIG CHECKPOINT [--images 64]``.
 
 On the first ``--images`` images of the config's test split (evaluation mode) prints: the mean
 pairwise cosine of an image's mask embeddings, the number of distinct classes its masks are
@@ -28,7 +28,7 @@ def main():
     model, data = load_model_and_test_batch(args.config, args.checkpoint, args.images, cfg_options=args.cfg_options)
     model.pseudo_masks.init_weights()
     with torch.no_grad():
-        out = model.image_encoder.forward_features(data['inputs'], ('masks', 'mask_embeddings'))
+        out = model.backbone.forward_features(data['inputs'], ('masks', 'mask_embeddings'))
         mask_classes = model.text_encoder(out['mask_embeddings'].transpose(1, 2)).argmax(1)  # B, N
         pseudo = model.pseudo_masks(data['inputs'])
     emb = F.normalize(out['mask_embeddings'], dim=-1)

@@ -1,0 +1,87 @@
+"""What ``tools/train.py``, ``tools/test.py`` and ``tools/benchmark_table.py`` share: their common
+command-line options, the default work folder, and building the Runner.
+
+Default work folder: ``work_dirs/<config folder>/<config name>`` (``configs/segclip/pretrain.py``
+-> ``work_dirs/segclip/pretrain``), unique across the config tree where mmseg's
+``work_dirs/<config name>`` is not (nine configs are called ``context60.py``). A config's own
+``work_dir`` and ``--work-dir`` take precedence, as in mmseg.
+"""
+import argparse
+import os
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config, DictAction
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
+
+from .distributed import prepare_cpu_distributed, use_separate_ddp_for_testing
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options every runner tool takes: work folder, channels-last, config overrides, launcher."""
+    parser.add_argument('--work-dir', help='directory for logs and checkpoints (default: see default_work_dir)')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='store 4-D weights channels-last (ChannelsLastRunner; helps convolutional networks)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    return parser
+
+
+def parse_runner_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Parse; ``LOCAL_RANK`` from ``--local-rank`` for launchers that pass it as an option."""
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def default_work_dir(config_path: str) -> str:
+    """``work_dirs/<config folder>/<config name>`` for a config file."""
+    folder = osp.basename(osp.dirname(osp.abspath(config_path)))
+    return osp.join('./work_dirs', folder, osp.splitext(osp.basename(config_path))[0])
+
+
+def work_dir_of(cfg: Config, config_path: str) -> str:
+    """The work folder a run of ``config_path`` uses without ``--work-dir``."""
+    return cfg.get('work_dir') or default_work_dir(config_path)
+
+
+def load_config(config_path: str,
+                launcher: str = 'none',
+                cfg_options: Optional[dict] = None,
+                work_dir: Optional[str] = None) -> Config:
+    """The config with the overrides merged, the launcher set and its work folder decided."""
+    if not osp.isfile(config_path):
+        raise FileNotFoundError(f'Config not found: {config_path}')
+    cfg = Config.fromfile(config_path)
+    cfg.launcher = launcher
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.work_dir = work_dir or work_dir_of(cfg, config_path)
+    return cfg
+
+
+def build_runner(cfg: Config, channels_last: bool = False, testing: bool = False) -> Runner:
+    """A Runner for ``cfg`` (its ``runner_type`` if any), set up for CPU distribution.
+
+    Args:
+        cfg (Config): the config, as :func:`load_config` returns it.
+        channels_last (bool): use :class:`ChannelsLastRunner`. Defaults to False.
+        testing (bool): distributed testing wraps only trainable submodules
+            (:func:`use_separate_ddp_for_testing`). Defaults to False.
+    """
+    if channels_last:
+        if cfg.get('runner_type', 'Runner') != 'Runner':
+            raise ValueError(f'--channels-last replaces the Runner, but the config uses {cfg.runner_type}')
+        cfg.runner_type = 'ChannelsLastRunner'
+    prepare_cpu_distributed(cfg, cfg.launcher)
+    if testing:
+        use_separate_ddp_for_testing(cfg, cfg.launcher)
+    return Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+
+
+def unwrapped_model(runner: Runner):
+    """The runner's model without its distributed wrapper."""
+    return runner.model.module if is_model_wrapper(runner.model) else runner.model
