@@ -22,8 +22,8 @@ def read_requirements(name):
 setup(
     name='mmseg_textsup',
     version=read_version(),
-    description=('MaskCLIP(+), CLIP-ES, SegCLIP, SimSeg, S-Seg(+) and the training-free SCLIP, ClearCLIP, NACLIP '
-                 'and ProxyCLIP as MMSegmentation 1.x configs'),
+    description=('MaskCLIP(+), CLIP-ES, SegCLIP, SimSeg, S-Seg(+) and the training-free SCLIP, ClearCLIP, NACLIP, '
+                 'ProxyCLIP and SC-CLIP as MMSegmentation 1.x configs'),
     long_description=open(osp.join(HERE, 'README.md')).read(),
     long_description_content_type='text/markdown',
     python_requires='>=3.9',

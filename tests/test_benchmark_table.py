@@ -1,4 +1,4 @@
-"""tools/benchmark_table.py: two methods over the benchmarks on generated dataset folders."""
+"""tools/benchmark_table.py: several methods over the benchmarks on generated dataset folders."""
 import csv
 import os
 import runpy
@@ -12,31 +12,39 @@ from dist_utils import _free_port
 
 from mmseg_textsup.datasets.toy.export import write_voc_layout
 
-TOWER = 'TextSup-Tiny-ViT16'
-OPTIONS = [f'model.backbone.model_name={TOWER}', 'model.backbone.pretrained=None',
-           f'model.decode_head.text_encoder.model_name={TOWER}', 'model.decode_head.text_encoder.pretrained=None',
-           'model.decode_head.text_encoder.templates=single', 'test_dataloader.num_workers=0',
-           'test_dataloader.persistent_workers=False']
+
+def tiny_options(tower='TextSup-Tiny-ViT16'):
+    """Options of every config: random tiny towers, one template, no loader workers."""
+    return [f'model.backbone.model_name={tower}', 'model.backbone.pretrained=None',
+            f'model.decode_head.text_encoder.model_name={tower}', 'model.decode_head.text_encoder.pretrained=None',
+            'model.decode_head.text_encoder.templates=single', 'test_dataloader.num_workers=0',
+            'test_dataloader.persistent_workers=False']
+
+
+OPTIONS = tiny_options()
+METHODS = ('sclip', 'naclip', 'sc_clip')
 
 
 @pytest.mark.slow
-def test_table_of_two_methods_on_the_folders_that_exist(tmp_path, capsys):
+def test_table_of_three_methods_on_the_folders_that_exist(tmp_path, capsys):
+    """SC-CLIP needs a tower of 12 blocks (its block indices) and 224 windows of 196 patches (its 30 LOF
+    neighbours): the 12-block tiny tower, for all three."""
     write_voc_layout(str(tmp_path / 'data' / 'VOCdevkit' / 'VOC2012'), {'val': (0, 2)})
-    argv = ['benchmark_table.py', f'{REPO_ROOT}/configs/sclip', f'{REPO_ROOT}/configs/naclip', '--benchmarks', 'voc21',
+    argv = ['benchmark_table.py', *(f'{REPO_ROOT}/configs/{m}' for m in METHODS), '--benchmarks', 'voc21',
             'context60', '--data-dir', str(tmp_path / 'data'), '--out', str(tmp_path / 'out'),
-            '--cfg-options', *OPTIONS]
+            '--cfg-options', *tiny_options('TextSup-Tiny-ViT16-12L')]
     with mock.patch.object(sys, 'argv', argv):
         runpy.run_path(f'{REPO_ROOT}/tools/benchmark_table.py', run_name='__main__')
     out = capsys.readouterr().out
     with open(tmp_path / 'out' / 'results.csv') as f:
         rows = {(r['method'], r['benchmark']): r for r in csv.DictReader(f)}
-    assert set(rows) == {(m, b) for m in ('sclip', 'naclip') for b in ('voc21', 'context60')}
-    for method in ('sclip', 'naclip'):  # VOC21 reads the generated folder, Context60's is missing
+    assert set(rows) == {(m, b) for m in METHODS for b in ('voc21', 'context60')}
+    for method in METHODS:  # VOC21 reads the generated folder, Context60's is missing
         assert 0 <= float(rows[method, 'voc21']['mIoU']) <= 100 and float(rows[method, 'voc21']['images_per_s']) > 0
         assert 'VOCdevkit/VOC2010/JPEGImages not found' in rows[method, 'context60']['skipped']
     table = (tmp_path / 'out' / 'results.md').read_text()
     assert table in out and table.splitlines()[0].startswith('| method | voc21 | context60 | mean |')
-    assert '| sclip |' in table and '| naclip |' in table
+    assert all(f'| {m} |' in table for m in METHODS)
 
 
 def _table(tmp_path, name, launcher):
@@ -60,3 +68,19 @@ def test_two_processes_write_the_table_of_one(tmp_path):
     dist, out = _table(tmp_path, 'dist', launcher=True)
     assert dist == single and set(dist) == {'sclip', 'naclip'}
     assert out.count('| method | voc21 | mean |') == 1  # printed by the main process only
+
+
+def test_table_gives_the_three_means_the_field_reports(tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('benchmark_table', f'{REPO_ROOT}/tools/benchmark_table.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    mious = dict(voc21=60, context60=30, coco_object=30, voc20=80, cityscapes=30, context59=35, ade20k=15,
+                 coco_stuff=20)
+    results = {'a': {b: dict(mIoU=m, images_per_s=2.0, peak=None) for b, m in mious.items()},
+               'b': {'voc21': dict(mIoU=50.0, images_per_s=1.0, peak=None)}}
+    table = tool.write_tables(results, tool.BENCHMARKS, str(tmp_path)).splitlines()
+    assert table[0] == ('| method | voc21 | context60 | coco_object | voc20 | cityscapes | context59 | ade20k | '
+                        'coco_stuff | mean | mean with bg | mean w/o bg | images/s (mean) | peak GiB (max) |')
+    assert '| 37.50 | 40.00 | 36.00 | 2.00 | - |' in table[2]  # 300 / 8, 120 / 3, 180 / 5
+    assert table[3].endswith('| - | - | - | 1.00 | - |')  # one benchmark: no mean

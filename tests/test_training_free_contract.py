@@ -25,6 +25,7 @@ TIMM_TINY = 'vit_tiny_patch16_224'
 TINY_BACKBONES = {
     'OpenCLIPVision': dict(model_name=TINY, outputs=('dense', 'global')),
     'ProxyCLIPVision': dict(model_name=TINY, vfm=dict(type='TimmViTTokens', model_name=TIMM_TINY)),
+    'SCCLIPVision': dict(model_name=TINY, pre_adjust_idx=0, post_adjust_idx=0, multi_start_idx=0, multi_end_idx=1),
     'SegCLIPVision': dict(model_name=TINY, group_after=1, num_centers=4),
     'TimmViTTokens': dict(model_name=TIMM_TINY),
 }

@@ -15,7 +15,7 @@ import torch
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
 from mmseg_textsup.models.backbones.open_clip_vision import resize_pos_embed
-from mmseg_textsup.models.training_free import ProxyCLIPVision, pamr
+from mmseg_textsup.models.training_free import ProxyCLIPVision, SCCLIPVision, pamr
 from benchmark_utils import compare, format_report
 
 
@@ -37,6 +37,15 @@ def main():
     logits = torch.randn(args.batch, 21, args.size, args.size)
     proxy = ProxyCLIPVision(args.model, pos_embed_by_scale_factor=True).eval()
     proxy.visual.load_state_dict(clip.visual.state_dict())
+    blocks = len(tower.blocks)  # SC-CLIP's block indices scaled to the tower (the official ones at 12 blocks)
+
+    def index(i):
+        return min(i * blocks // 12, blocks - 2)
+
+    sc_clip = SCCLIPVision(args.model, pos_embed_by_scale_factor=True, pre_adjust_idx=index(8),
+                           post_adjust_idx=index(3), multi_start_idx=index(3),
+                           multi_end_idx=max(index(10), index(3) + 1)).eval()
+    sc_clip.visual.load_state_dict(clip.visual.state_dict())
 
     def naclip_with_pamr():
         tower.forward_features(x, ('dense', ), dense_mode='naclip')
@@ -55,11 +64,12 @@ def main():
                for name, mode in (('SCLIP', 'sclip'), ('ClearCLIP', 'clearclip'), ('NACLIP', 'naclip'))},
             'NACLIP + PAMR dense': naclip_with_pamr,
             'ProxyCLIP dense': lambda: proxy(x),
+            'SC-CLIP dense': lambda: sc_clip(x),
         }, repeats=args.repeats)
     print(f'{args.model}, {args.batch}x3x{args.size}x{args.size}, CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'open_clip encode_image'))
     maskclip = medians['MaskCLIP dense (maskclip mode)']
-    for name in ('SCLIP', 'ClearCLIP', 'NACLIP', 'NACLIP + PAMR', 'ProxyCLIP'):
+    for name in ('SCLIP', 'ClearCLIP', 'NACLIP', 'NACLIP + PAMR', 'ProxyCLIP', 'SC-CLIP'):
         print(f'{name} dense / MaskCLIP dense = {medians[name + " dense"] / maskclip:.3f}')
     ratio = medians['MaskCLIP dense (maskclip mode)'] / medians['open_clip encode_image']
     print(f'dense / encode_image = {ratio:.3f} (target <= 1.10)')
