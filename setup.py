@@ -23,7 +23,7 @@ setup(
     name='mmseg_textsup',
     version=read_version(),
     description=('MaskCLIP(+), CLIP-ES, SegCLIP, SimSeg, S-Seg(+) and the training-free SCLIP, ClearCLIP, NACLIP, '
-                 'ProxyCLIP and SC-CLIP as MMSegmentation 1.x configs'),
+                 'ProxyCLIP, ResCLIP, SC-CLIP and PEARL as MMSegmentation 1.x configs'),
     long_description=open(osp.join(HERE, 'README.md')).read(),
     long_description_content_type='text/markdown',
     python_requires='>=3.9',

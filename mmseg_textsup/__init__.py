@@ -1,6 +1,6 @@
 """mmseg_textsup: CLIP-based open-vocabulary segmentation as an MMSegmentation 1.x plugin: the
 text-supervised MaskCLIP / MaskCLIP+, CLIP-ES, SegCLIP, SimSeg (LoDA) and S-Seg / S-Seg+, and the
-training-free SCLIP, ClearCLIP, NACLIP, ProxyCLIP and SC-CLIP. Importing the package registers every
+training-free SCLIP, ClearCLIP, NACLIP, ProxyCLIP, ResCLIP, SC-CLIP and PEARL. Importing the package registers every
 component into mmseg's registries; configs do it with ``custom_imports``.
 """
 from .utils import install_checkpoint_allowlist

@@ -25,6 +25,7 @@ TIMM_TINY = 'vit_tiny_patch16_224'
 TINY_BACKBONES = {
     'OpenCLIPVision': dict(model_name=TINY, outputs=('dense', 'global')),
     'ProxyCLIPVision': dict(model_name=TINY, vfm=dict(type='TimmViTTokens', model_name=TIMM_TINY)),
+    'ResCLIPVision': dict(model_name=TINY, rcs_blocks=(0, )),
     'SCCLIPVision': dict(model_name=TINY, pre_adjust_idx=0, post_adjust_idx=0, multi_start_idx=0, multi_end_idx=1),
     'SegCLIPVision': dict(model_name=TINY, group_after=1, num_centers=4),
     'TimmViTTokens': dict(model_name=TIMM_TINY),
@@ -82,8 +83,9 @@ def test_vision_backbone_contract(name):
     model = MODELS.build(dict(type=name, **TINY_BACKBONES[name])).eval()
     model.init_weights()  # no pretrained= given: keeps the random weights, loads nothing
     x = torch.randn(2, 3, 64, 96)
+    text = {'text_embeddings': torch.randn(3, 32)} if getattr(model, 'text_guided', False) else {}
     with torch.no_grad():  # every CLIP tower gives a 'dense' map on request; a plain backbone returns one
-        out = model.forward_features(x, ('dense', )) if isinstance(model, OpenCLIPVision) else model(x)
+        out = model.forward_features(x, ('dense', ), **text) if isinstance(model, OpenCLIPVision) else model(x)
     dense = out['dense'] if isinstance(out, dict) else out
     assert dense.ndim == 4 and dense.shape[0] == 2 and torch.isfinite(dense).all()
 

@@ -15,7 +15,7 @@ import torch
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
 from mmseg_textsup.models.backbones.open_clip_vision import resize_pos_embed
-from mmseg_textsup.models.training_free import ProxyCLIPVision, SCCLIPVision, pamr
+from mmseg_textsup.models.training_free import PEARLPropagation, ProxyCLIPVision, ResCLIPVision, SCCLIPVision, pamr
 from benchmark_utils import compare, format_report
 
 
@@ -46,6 +46,16 @@ def main():
                            post_adjust_idx=index(3), multi_start_idx=index(3),
                            multi_end_idx=max(index(10), index(3) + 1)).eval()
     sc_clip.visual.load_state_dict(clip.visual.state_dict())
+    resclip = ResCLIPVision(args.model, pos_embed_by_scale_factor=True,
+                            rcs_blocks=sorted({index(i) for i in (5, 6, 7, 8)})).eval()
+    resclip.visual.load_state_dict(clip.visual.state_dict())
+
+    propagation = PEARLPropagation()
+    text = torch.randn(21, tower.embed_dim)
+
+    def pearl_with_propagation():
+        tower.forward_features(x, ('dense', ), dense_mode='pearl')
+        propagation(x, logits, text)
 
     def naclip_with_pamr():
         tower.forward_features(x, ('dense', ), dense_mode='naclip')
@@ -61,15 +71,19 @@ def main():
             'MaskCLIP dense + keys': lambda: tower.forward_features(x, ('dense', 'keys')),
             'MaskCLIP dense (value mode)': lambda: tower.forward_features(x, ('dense', ), dense_mode='value'),
             **{f'{name} dense': (lambda m=mode: tower.forward_features(x, ('dense', ), dense_mode=m))
-               for name, mode in (('SCLIP', 'sclip'), ('ClearCLIP', 'clearclip'), ('NACLIP', 'naclip'))},
+               for name, mode in (('SCLIP', 'sclip'), ('ClearCLIP', 'clearclip'), ('NACLIP', 'naclip'),
+                                  ('PEARL', 'pearl'))},
             'NACLIP + PAMR dense': naclip_with_pamr,
+            'PEARL + propagation dense': pearl_with_propagation,
             'ProxyCLIP dense': lambda: proxy(x),
             'SC-CLIP dense': lambda: sc_clip(x),
+            'ResCLIP dense': lambda: resclip(x, text_embeddings=text),
         }, repeats=args.repeats)
     print(f'{args.model}, {args.batch}x3x{args.size}x{args.size}, CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'open_clip encode_image'))
     maskclip = medians['MaskCLIP dense (maskclip mode)']
-    for name in ('SCLIP', 'ClearCLIP', 'NACLIP', 'NACLIP + PAMR', 'ProxyCLIP', 'SC-CLIP'):
+    for name in ('SCLIP', 'ClearCLIP', 'NACLIP', 'NACLIP + PAMR', 'ProxyCLIP', 'SC-CLIP', 'PEARL',
+                 'PEARL + propagation', 'ResCLIP'):
         print(f'{name} dense / MaskCLIP dense = {medians[name + " dense"] / maskclip:.3f}')
     ratio = medians['MaskCLIP dense (maskclip mode)'] / medians['open_clip encode_image']
     print(f'dense / encode_image = {ratio:.3f} (target <= 1.10)')

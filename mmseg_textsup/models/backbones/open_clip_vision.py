@@ -103,6 +103,9 @@ class OpenCLIPVision(BaseModule):
         init_cfg (dict, optional): MMEngine init config. Defaults to None.
     """
 
+    #: Whether the segmentor hands ``forward`` its classifier's embeddings (``text_embeddings=``).
+    text_guided = False
+
     def __init__(self,
                  model_name: str,
                  pretrained: Optional[str] = None,

@@ -64,7 +64,8 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
     Call graph::
 
         predict(): inference() -> whole_inference() | slide_inference()
-                     -> encode_decode() -> extract_feat() -> backbone()
+                     -> encode_decode() -> extract_feat() -> backbone() (text-guided: with the
+                                                                     classifier's embeddings)
                                         -> decode_head.predict() -> forward()
                    -> _to_original_size() (logits; with a ``refiner`` the image too -> refiner())
                    -> probabilities() -> apply_background_rule() -> argmax
@@ -84,10 +85,11 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
             holds the background class at ``bg_index``. Defaults to False.
         area_threshold (float, optional): SCLIP's small-region rule (see
             :func:`apply_background_rule`). Defaults to None.
-        refiner (dict, optional): a post-processing module called as ``refiner(image, logits)``
-            (NACLIP: ``dict(type='PAMR', steps=10, dilations=(8, 16))``): the logits, resized to
-            the original image size, are refined with the input image resized alike before the
-            background rule (NACLIP's order). Defaults to None.
+        refiner (dict, optional): a post-processing module called as ``refiner(image, logits,
+            text_embeddings)`` (NACLIP: ``dict(type='PAMR', steps=10, dilations=(8, 16))``, PEARL:
+            ``PEARLPropagation``): the logits, resized to the original image size, are refined with
+            the input image resized alike and the classifier's embeddings (one per logit channel)
+            before the background rule (NACLIP's and PEARL's order). Defaults to None.
         **kwargs: :class:`EncoderDecoder` arguments (``backbone``, ``decode_head``,
             ``test_cfg``, ``data_preprocessor``, ...).
     """
@@ -126,6 +128,14 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
         self.num_classes = self.decode_head.num_classes
         self.out_channels = self.decode_head.out_channels
 
+    def extract_feat(self, inputs: Tensor):
+        """The backbone's features; a text-guided backbone (ResCLIP) also gets the classifier's
+        embeddings, one per logit channel."""
+        if not getattr(self.backbone, 'text_guided', False):
+            return super().extract_feat(inputs)
+        x = self.backbone(inputs, text_embeddings=self.text_encoder.embeddings())
+        return self.neck(x) if self.with_neck else x
+
     def probabilities(self, seg_logits: Tensor) -> Tensor:
         """Class probabilities (B, K, H, W) of logits, with this model's background rule."""
         return apply_background_rule(seg_logits, self.bg_threshold, self.bg_index, self.vocabulary_has_background,
@@ -148,7 +158,8 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
         for i, sample in enumerate(data_samples):
             logits = self._to_original_size(seg_logits[i:i + 1], sample.metainfo)
             if self.refiner is not None:
-                logits = self.refiner(self._to_original_size(inputs[i:i + 1], sample.metainfo), logits)
+                image = self._to_original_size(inputs[i:i + 1], sample.metainfo)
+                logits = self.refiner(image, logits, self.text_encoder.embeddings())
             probs = self.probabilities(logits)[0]
             sample.set_data(dict(seg_logits=PixelData(data=probs), pred_sem_seg=PixelData(data=probs.argmax(0)[None])))
         return data_samples

@@ -1,13 +1,17 @@
-"""The training-free methods: dense modes (SCLIP, ClearCLIP, NACLIP; one file each, registered
-in ``DENSE_MODES``), the towers of ProxyCLIP and SC-CLIP, and NACLIP's post-processing (PAMR)."""
+"""The training-free methods: dense modes (SCLIP, ClearCLIP, NACLIP, PEARL; one file each, registered
+in ``DENSE_MODES``), the towers of ProxyCLIP, SC-CLIP and ResCLIP, and the post-processing of NACLIP
+(PAMR) and PEARL."""
 from .clearclip import clearclip_tokens
 from .naclip import naclip_tokens, neighbourhood_bias
 from .pamr import PAMR, pamr
+from .pearl import pearl_tokens, procrustes_attention
+from .pearl_propagation import PEARLPropagation
 from .proxy_clip_vision import ProxyCLIPVision, proxy_attention
+from .resclip_vision import ResCLIPVision
 from .sc_clip_vision import SCCLIPVision
 from .sclip import sclip_tokens
 
 __all__ = [
-    'PAMR', 'ProxyCLIPVision', 'SCCLIPVision', 'clearclip_tokens', 'naclip_tokens', 'neighbourhood_bias', 'pamr',
-    'proxy_attention', 'sclip_tokens'
+    'PAMR', 'PEARLPropagation', 'ProxyCLIPVision', 'ResCLIPVision', 'SCCLIPVision', 'clearclip_tokens', 'naclip_tokens',
+    'neighbourhood_bias', 'pamr', 'pearl_tokens', 'procrustes_attention', 'proxy_attention', 'sclip_tokens'
 ]

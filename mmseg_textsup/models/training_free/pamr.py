@@ -1,5 +1,5 @@
 """Pixel-adaptive mask refinement (PAMR; Araslanov & Roth, CVPR 2020), NACLIP's post-processing."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -61,7 +61,8 @@ def pamr(image: Tensor, logits: Tensor, steps: int = 10, dilations: Sequence[int
 @MODELS.register_module()
 class PAMR(nn.Module):
     """:func:`pamr` as a post-processing step of :class:`OpenVocabEncoderDecoder` (its ``refiner``):
-    called as ``refiner(image, logits)`` at the original image size, before the background rule.
+    called as ``refiner(image, logits, text_embeddings)`` at the original image size, before the
+    background rule (the text embeddings are not used).
 
     Args:
         steps (int): refinement steps. Defaults to 10.
@@ -73,5 +74,5 @@ class PAMR(nn.Module):
         self.steps = steps
         self.dilations = tuple(dilations)
 
-    def forward(self, image: Tensor, logits: Tensor) -> Tensor:
+    def forward(self, image: Tensor, logits: Tensor, text_embeddings: Optional[Tensor] = None) -> Tensor:
         return pamr(image, logits, self.steps, self.dilations)
