@@ -22,13 +22,14 @@ def tiny_options(tower='TextSup-Tiny-ViT16'):
 
 
 OPTIONS = tiny_options()
-METHODS = ('sclip', 'naclip', 'sc_clip')
+METHODS = ('resclip', 'sc_clip', 'pearl')  # SCLIP and NACLIP: test_two_processes_write_the_table_of_one
 
 
 @pytest.mark.slow
-def test_table_of_three_methods_on_the_folders_that_exist(tmp_path, capsys):
-    """SC-CLIP needs a tower of 12 blocks (its block indices) and 224 windows of 196 patches (its 30 LOF
-    neighbours): the 12-block tiny tower, for all three."""
+def test_table_of_the_frontier_methods_on_the_folders_that_exist(tmp_path, capsys):
+    """ResCLIP, SC-CLIP and PEARL in one command. SC-CLIP and ResCLIP need a tower of 12 blocks (their
+    block indices) and SC-CLIP 224 windows of 196 patches (its 30 LOF neighbours): the 12-block tiny
+    tower, for all three."""
     write_voc_layout(str(tmp_path / 'data' / 'VOCdevkit' / 'VOC2012'), {'val': (0, 2)})
     argv = ['benchmark_table.py', *(f'{REPO_ROOT}/configs/{m}' for m in METHODS), '--benchmarks', 'voc21',
             'context60', '--data-dir', str(tmp_path / 'data'), '--out', str(tmp_path / 'out'),

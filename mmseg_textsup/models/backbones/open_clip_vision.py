@@ -105,6 +105,9 @@ class OpenCLIPVision(BaseModule):
 
     #: Whether the segmentor hands ``forward`` its classifier's embeddings (``text_embeddings=``).
     text_guided = False
+    #: A tower whose read-out gives the ``dense`` output only (ProxyCLIP, SC-CLIP, ResCLIP): its
+    #: :meth:`dense_features` computes it.
+    dense_only = False
 
     def __init__(self,
                  model_name: str,
@@ -124,6 +127,8 @@ class OpenCLIPVision(BaseModule):
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         unknown = set(outputs) - {'global', 'dense', 'keys'}
+        if self.dense_only and tuple(outputs) != ('dense', ):
+            raise ValueError(f"{type(self).__name__} gives the 'dense' output only, not {outputs}")
         if unknown:
             raise ValueError(f'Unknown outputs {sorted(unknown)}; choose from global, dense, keys.')
         self.dense_mode = dense_mode
@@ -215,7 +220,8 @@ class OpenCLIPVision(BaseModule):
                          outputs: Sequence[str] = ('dense', ),
                          attn_blocks: Sequence[int] = (),
                          token_blocks: Sequence[int] = (),
-                         dense_mode: Optional[DenseModeLike] = None) -> Dict[str, Tensor]:
+                         dense_mode: Optional[DenseModeLike] = None,
+                         **dense_kwargs) -> Dict[str, Tensor]:
         """Compute the requested outputs in a single pass over the tower.
 
         Args:
@@ -224,7 +230,12 @@ class OpenCLIPVision(BaseModule):
             attn_blocks (Sequence[int]): blocks whose attention maps to return (ViT).
             token_blocks (Sequence[int]): blocks whose output tokens to return.
             dense_mode (str | dict, optional): overrides the constructor's ``dense_mode``.
+            **dense_kwargs: arguments of a ``dense_only`` tower's :meth:`dense_features`.
         """
+        if self.dense_only:
+            if set(outputs) != {'dense'} or attn_blocks or token_blocks or dense_mode:
+                raise ValueError(f"{type(self).__name__} gives the 'dense' output only.")
+            return {'dense': self.dense_features(x, **dense_kwargs)}
         mode = self.dense_mode if dense_mode is None else dense_mode
         fn = self._dense_fn if dense_mode is None else build_dense_mode(dense_mode)
         if self.is_vit:
@@ -232,6 +243,10 @@ class OpenCLIPVision(BaseModule):
         if self.is_timm:
             return self._forward_timm(x, outputs)
         return self._forward_resnet(x, outputs, token_blocks, dense_mode_name(mode))
+
+    def dense_features(self, x: Tensor, **kwargs) -> Tensor:
+        """The dense features (B, D, h, w) of a ``dense_only`` tower."""
+        raise NotImplementedError(f'{type(self).__name__} is not a dense_only tower')
 
     # --------------------------------------------------------- ViT blocks
     def embed(self, x: Tensor) -> Tuple[Tensor, Tuple[int, int]]:

@@ -1,4 +1,4 @@
-from typing import Dict, Optional, Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -47,9 +47,10 @@ class ProxyCLIPVision(OpenCLIPVision):
         clip_mean (Sequence[float]): the statistics the input is normalised with. Defaults to
             CLIP's.
         clip_std (Sequence[float]): as ``clip_mean``. Defaults to CLIP's.
-        outputs (Sequence[str]): ``('dense', )`` only.
         **kwargs: :class:`OpenCLIPVision` arguments.
     """
+
+    dense_only = True
 
     def __init__(self,
                  model_name: str,
@@ -61,11 +62,8 @@ class ProxyCLIPVision(OpenCLIPVision):
                  vfm_std: Optional[Sequence[float]] = IMAGENET_STD,
                  clip_mean: Sequence[float] = CLIP_MEAN,
                  clip_std: Sequence[float] = CLIP_STD,
-                 outputs: Sequence[str] = ('dense', ),
                  **kwargs):
-        if tuple(outputs) != ('dense', ):
-            raise ValueError(f"ProxyCLIPVision gives the 'dense' output only, not {outputs}")
-        super().__init__(model_name, pretrained, outputs=('dense', ), **kwargs)
+        super().__init__(model_name, pretrained, **kwargs)
         if not self.is_vit:
             raise ValueError(f'ProxyCLIP needs a ViT tower; {model_name} is not one.')
         self.vfm = MODELS.build(vfm)
@@ -87,15 +85,8 @@ class ProxyCLIPVision(OpenCLIPVision):
         out = self.vfm(x * self._scale[:, None, None] + self._shift[:, None, None])
         return out['dense'] if isinstance(out, dict) else out
 
-    def forward_features(self,
-                         x: Tensor,
-                         outputs: Sequence[str] = ('dense', ),
-                         attn_blocks: Sequence[int] = (),
-                         token_blocks: Sequence[int] = (),
-                         dense_mode: Optional[str] = None) -> Dict[str, Tensor]:
-        """The ``dense`` output (B, D, h', w') on the VFM's grid; nothing else."""
-        if set(outputs) != {'dense'} or attn_blocks or token_blocks or dense_mode:
-            raise ValueError("ProxyCLIPVision gives the 'dense' output only.")
+    def dense_features(self, x: Tensor) -> Tensor:
+        """The dense features (B, D, h', w') on the VFM's grid."""
         feats = self.vfm_tokens(x)
         B, _, H, W = feats.shape
         tokens, (gh, gw) = self.embed(x)
@@ -106,4 +97,4 @@ class ProxyCLIPVision(OpenCLIPVision):
         f = F.normalize(feats.flatten(2), dim=1)
         weights = proxy_attention(f.transpose(1, 2) @ f, self.beta, self.gamma)  # B, HW, HW, one for every head
         out = block.attn.out_proj(weights @ v)
-        return {'dense': self.head(out).transpose(1, 2).reshape(B, -1, H, W)}
+        return self.head(out).transpose(1, 2).reshape(B, -1, H, W)

@@ -96,11 +96,11 @@ class ResCLIPVision(OpenCLIPVision):
             Defaults to 0.5.
         logit_scale (float): the logit scale of the first pass's softmax (the segmentor's).
             Defaults to 40.0.
-        outputs (Sequence[str]): ``('dense', )`` only.
         **kwargs: :class:`OpenCLIPVision` arguments.
     """
 
     text_guided = True
+    dense_only = True
 
     def __init__(self,
                  model_name: str,
@@ -110,11 +110,8 @@ class ResCLIPVision(OpenCLIPVision):
                  sfr_weights: Sequence[float] = (2.2, 0.7),
                  temp_thd: float = 0.5,
                  logit_scale: float = 40.0,
-                 outputs: Sequence[str] = ('dense', ),
                  **kwargs):
-        if tuple(outputs) != ('dense', ):
-            raise ValueError(f"ResCLIPVision gives the 'dense' output only, not {outputs}")
-        super().__init__(model_name, pretrained, outputs=('dense', ), **kwargs)
+        super().__init__(model_name, pretrained, **kwargs)
         if not self.is_vit:
             raise ValueError(f'ResCLIP needs a ViT tower; {model_name} is not one.')
         if not all(0 <= b < self.num_blocks - 1 for b in rcs_blocks):
@@ -148,16 +145,8 @@ class ResCLIPVision(OpenCLIPVision):
         probs = (pamr(image, logits, steps=10, dilations=(8, 16))[0] * self.logit_scale).softmax(dim=0)
         return patch_labels(probs, self.patch_size, grid, self.temp_thd)
 
-    def forward_features(self,
-                         x: Tensor,
-                         outputs: Sequence[str] = ('dense', ),
-                         attn_blocks: Sequence[int] = (),
-                         token_blocks: Sequence[int] = (),
-                         dense_mode: Optional[str] = None,
-                         text_embeddings: Optional[Tensor] = None) -> Dict[str, Tensor]:
-        """The ``dense`` output (B, D, h, w) for the class embeddings ``text_embeddings`` (Q, D)."""
-        if set(outputs) != {'dense'} or attn_blocks or token_blocks or dense_mode:
-            raise ValueError("ResCLIPVision gives the 'dense' output only.")
+    def dense_features(self, x: Tensor, text_embeddings: Optional[Tensor] = None) -> Tensor:
+        """The dense features (B, D, h, w) for the class embeddings ``text_embeddings`` (Q, D)."""
         if text_embeddings is None:
             raise ValueError('ResCLIPVision needs the text embeddings (its first pass segments the image)')
         text = F.normalize(text_embeddings.to(x.dtype), dim=-1)
@@ -180,4 +169,4 @@ class ResCLIPVision(OpenCLIPVision):
             labels = self.first_pass_labels(x[b:b + 1], self.last_block(last, x_in, rcs_b, grid), text, grid)
             dense.append(self.last_block(last, x_in, rcs_b, grid, semantic_feedback(labels)))
         patches = self.head(torch.cat(dense)[:, 1:])
-        return {'dense': patches.transpose(1, 2).reshape(x.shape[0], -1, *grid)}
+        return patches.transpose(1, 2).reshape(x.shape[0], -1, *grid)

@@ -1,4 +1,4 @@
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -84,9 +84,10 @@ class SCCLIPVision(OpenCLIPVision):
         beta (float): cosines below it do not average. Defaults to 0.4.
         lof_neighbors (int): neighbours of the local outlier factor. Defaults to 30.
         lof_contamination (float): share of tokens taken as outliers. Defaults to 0.05.
-        outputs (Sequence[str]): ``('dense', )`` only.
         **kwargs: :class:`OpenCLIPVision` arguments.
     """
+
+    dense_only = True
 
     def __init__(self,
                  model_name: str,
@@ -99,11 +100,8 @@ class SCCLIPVision(OpenCLIPVision):
                  beta: float = 0.4,
                  lof_neighbors: int = 30,
                  lof_contamination: float = 0.05,
-                 outputs: Sequence[str] = ('dense', ),
                  **kwargs):
-        if tuple(outputs) != ('dense', ):
-            raise ValueError(f"SCCLIPVision gives the 'dense' output only, not {outputs}")
-        super().__init__(model_name, pretrained, outputs=('dense', ), **kwargs)
+        super().__init__(model_name, pretrained, **kwargs)
         if not self.is_vit:
             raise ValueError(f'SC-CLIP needs a ViT tower; {model_name} is not one.')
         last = self.num_blocks - 2  # the blocks before the last one, counted from 0
@@ -142,15 +140,8 @@ class SCCLIPVision(OpenCLIPVision):
         levels = self.last_attention(block, multi[:, 1:], similarity) + self.res_cls * multi[:, :1]
         return x + aggregate(levels, after)
 
-    def forward_features(self,
-                         x: Tensor,
-                         outputs: Sequence[str] = ('dense', ),
-                         attn_blocks: Sequence[int] = (),
-                         token_blocks: Sequence[int] = (),
-                         dense_mode: Optional[str] = None) -> Dict[str, Tensor]:
-        """The ``dense`` output (B, D, h, w); nothing else."""
-        if set(outputs) != {'dense'} or attn_blocks or token_blocks or dense_mode:
-            raise ValueError("SCCLIPVision gives the 'dense' output only.")
+    def dense_features(self, x: Tensor) -> Tensor:
+        """The dense features (B, D, h, w)."""
         tokens, grid = self.embed(x)
         n = self.num_blocks
         last_in, _, blocks = self.run_blocks(tokens, 0, n - 1, token_blocks=range(n - 1))
@@ -158,4 +149,4 @@ class SCCLIPVision(OpenCLIPVision):
             self.refine(last_in[b:b + 1], {i: t[b:b + 1] for i, t in blocks.items()}, grid)
             for b in range(x.shape[0])
         ])
-        return {'dense': self.head(patches).transpose(1, 2).reshape(x.shape[0], -1, *grid)}
+        return self.head(patches).transpose(1, 2).reshape(x.shape[0], -1, *grid)

@@ -1,0 +1,4 @@
+# SC-CLIP ViT-L-14 on context60: the official code's settings with its clip_path='ViT-L/14' (its block settings
+# stay those of ViT-B/16; see README.md); otherwise as context60.py.
+_base_ = ['./context60.py']
+model = dict(backbone=dict(model_name='ViT-L-14'), decode_head=dict(text_encoder=dict(model_name='ViT-L-14')))
