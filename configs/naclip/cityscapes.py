@@ -5,10 +5,5 @@ _base_ = [
 ]
 model = dict(
     decode_head=dict(text_encoder=dict(vocabulary='sclip_cityscapes19')))
-test_dataloader = dict(dataset=dict(pipeline=[
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 560), keep_ratio=True),
-    dict(type='LoadCheckedAnnotations'),
-    dict(type='PackSegInputs'),
-]))
+test_dataloader = dict(dataset=dict(pipeline={{_base_.sclip_test_pipeline_560}}))
 val_dataloader = test_dataloader

@@ -7,10 +7,5 @@ _base_ = [
 model = dict(
     backbone=dict(temp_thd=0.1, rcs_weights=(2.0, 0.2), sfr_weights=(2.1, 0.6)),
     decode_head=dict(text_encoder=dict(vocabulary='sclip_cityscapes19')))
-test_dataloader = dict(dataset=dict(pipeline=[
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 560), keep_ratio=True),
-    dict(type='LoadCheckedAnnotations'),
-    dict(type='PackSegInputs'),
-]))
+test_dataloader = dict(dataset=dict(pipeline={{_base_.sclip_test_pipeline_560}}))
 val_dataloader = test_dataloader

@@ -17,3 +17,9 @@ sclip_test_pipeline = [
     dict(type='LoadCheckedAnnotations'),
     dict(type='PackSegInputs'),
 ]
+sclip_test_pipeline_560 = [  # Cityscapes: short side 560
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(2048, 560), keep_ratio=True),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='PackSegInputs'),
+]

@@ -124,16 +124,16 @@ class ResCLIPVision(OpenCLIPVision):
     def forward(self, x: Tensor, text_embeddings: Optional[Tensor] = None) -> Dict[str, Tensor]:
         return self.forward_features(x, text_embeddings=text_embeddings)
 
-    def last_block(self, block: ResidualAttentionBlock, x: Tensor, rcs: Tensor, grid: Tuple[int, int],
+    def last_block(self, block: ResidualAttentionBlock, x: Tensor, rcs: Tensor, neighbourhood: Tensor,
                    feedback: Optional[Tensor] = None) -> Tensor:
-        """The last block on tokens (1, 1+N, C) with RCS (1, heads, 1+N, 1+N) and, in the second
-        pass, the semantic feedback (1+N, 1+N)."""
+        """The last block on tokens (1, 1+N, C) with RCS (1, heads, 1+N, 1+N), the neighbourhood bias
+        G (1+N, 1+N) and, in the second pass, the semantic feedback (1+N, 1+N)."""
         _, k, v = qkv(block, x, split_heads=True)
         logits = self_affinity(k)
         if feedback is not None:
             tau, lam = self.sfr_weights
             logits = tau * ((1 - lam) * logits + lam * (feedback / feedback.max()).to(torch.float16))
-        weights = (logits + neighbourhood_bias(grid, NEIGHBOURHOOD_STD).to(logits)).softmax(dim=-1)
+        weights = (logits + neighbourhood).softmax(dim=-1)
         tau, lam = self.rcs_weights
         return attend(block, tau * ((1 - lam) * weights + lam * rcs), v)
 
@@ -163,10 +163,12 @@ class ResCLIPVision(OpenCLIPVision):
             else:
                 tokens = block(tokens)
         last = self.blocks[-1]
+        neighbourhood = neighbourhood_bias(grid, NEIGHBOURHOOD_STD).to(tokens)  # once for every image and pass
         dense = []
         for b in range(x.shape[0]):
             x_in, rcs_b = tokens[b:b + 1], rcs[b:b + 1]
-            labels = self.first_pass_labels(x[b:b + 1], self.last_block(last, x_in, rcs_b, grid), text, grid)
-            dense.append(self.last_block(last, x_in, rcs_b, grid, semantic_feedback(labels)))
+            first = self.last_block(last, x_in, rcs_b, neighbourhood)
+            labels = self.first_pass_labels(x[b:b + 1], first, text, grid)
+            dense.append(self.last_block(last, x_in, rcs_b, neighbourhood, semantic_feedback(labels)))
         patches = self.head(torch.cat(dense)[:, 1:])
         return patches.transpose(1, 2).reshape(x.shape[0], -1, *grid)
