@@ -17,7 +17,7 @@ from benchmark_utils import count_flops  # noqa: E402
 @pytest.mark.slow
 @pytest.mark.parametrize('script, args, headline', [
     ('maskclip_throughput.py', ['--model', TINY, '--size', '32', '--repeats', '1'], 'best bf16'),
-    ('clip_es_voc_estimate.py', ['--model', TINY, '--images', '2', '--crf-workers', '0'],
+    ('clip_es_voc_estimate.py', ['--model', TINY, '--images', '1', '--crf-workers', '0'],
      'projected for 10582 VOC train_aug images'),
     ('maskclip_dense.py', ['--model', TINY, '--size', '64', '--repeats', '1'], 'dense / encode_image'),
     ('clip_es_cam.py', ['--model', TINY, '--height', '48', '--width', '64', '--repeats', '1'],

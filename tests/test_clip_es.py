@@ -1,8 +1,11 @@
 """CLIP-ES: Softmax-GradCAM (eq. 4), Sinkhorn / CAA (eq. 6-7), box masks, confidence (eq. 8),
 image-level labels and the pseudo-mask model."""
+import os.path as osp
+
 import numpy as np
 import pytest
 import torch
+from conftest import REPO_ROOT
 from helpers import TINY
 from mmseg.registry import MODELS, TRANSFORMS
 from mmseg.structures import SegDataSample
@@ -215,3 +218,32 @@ def test_crf_workers_give_the_same_pseudo_masks_as_the_main_process():
         assert torch.equal(x.pred_sem_seg.data, y.pred_sem_seg.data)
         torch.testing.assert_close(x.confidence.data, y.confidence.data)
     assert pooled._crf_pool is not None
+
+
+OFFICIAL_CRF = dict(unary='softmax_float16', iterations=10, gaussian_sxy=1, gaussian_compat=3, bilateral_sxy=67,
+                    bilateral_srgb=3, bilateral_compat=4)  # eval_cam_with_crf.py's DenseCRF(...)
+# what each config's official script runs: generate_cams_voc12.py / _coco14.py (CAA: the last 8 attention
+# maps, 1 + 2 Sinkhorn rounds, one matrix product = t 2, box threshold 0.4 / 0.7), eval_cam.py (raw CAMs:
+# --cam_eval_thres 2), eval_cam_with_crf.py (background power 1 before its CRF)
+OFFICIAL_SETTINGS = {
+    'voc21_cams.py': dict(caa=False, crf=False, bg_power=2),
+    'voc21_caa.py': dict(caa=True, crf=False, bg_power=2),
+    'voc21_caa_crf.py': dict(caa=True, crf=True, bg_power=1, crf_cfg=OFFICIAL_CRF),
+    'voc21_pseudo_masks.py': dict(caa=True, crf=True, bg_power=1, crf_cfg=OFFICIAL_CRF, confidence='crf'),
+    'voc21_pseudo_masks_eq8.py': dict(caa=True, crf=True, bg_power=1, confidence='cam'),
+    'coco_object_pseudo_masks.py': dict(caa=True, crf=True, bg_power=1, crf_cfg=OFFICIAL_CRF, caa_threshold=0.7),
+    'toy.py': dict(caa=True, crf=True, bg_power=1, crf_cfg=OFFICIAL_CRF, caa_blocks=2),
+}
+
+
+@pytest.mark.parametrize('name', sorted(OFFICIAL_SETTINGS))
+def test_configs_run_the_official_scripts_settings(name):
+    """Every CLIP-ES model setting, the defaults the configs rely on included, as the official scripts."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs/clip_es', name)).model
+    for tower in (cfg.backbone, cfg.text_encoder):
+        tower.update(model_name=TINY, pretrained=None)
+    model = MODELS.build(cfg)
+    expected = dict(dict(caa_blocks=8, caa_power=2, sinkhorn_iterations=3, caa_threshold=0.4),
+                    **OFFICIAL_SETTINGS[name])
+    assert {k: getattr(model, k) for k in expected} == expected

@@ -112,7 +112,7 @@ def test_broken_samples_are_skipped_or_raise_when_strict(tmp_path):
         except Exception as exc:  # noqa: BLE001
             errors.add(str(exc))
     assert any('bad.tar:broken: image cannot be decoded' in e for e in errors)
-    assert any('bad.tar:empty: empty caption' in e for e in errors)
+    assert any('bad.tar:empty: empty or missing caption' in e for e in errors)
     assert any('bad.tar:latin: caption is not UTF-8' in e for e in errors)
 
 
@@ -120,5 +120,70 @@ def test_truncated_tar_keeps_complete_samples(tmp_path, shards):
     data = open(shards[0], 'rb').read()
     cut = tmp_path / 'cut.tar'
     cut.write_bytes(data[:len(data) // 2])
-    samples = index_shard(str(cut))
+    samples, problems = index_shard(str(cut))
     assert 0 < len(samples) < 10
+    assert f'{cut}: truncated or damaged after' in problems[-1] and 'are lost' in problems[-1]
+
+
+@pytest.fixture
+def logged():
+    """The messages the datasets and the loading transform log (MMEngine's logger does not propagate)."""
+    messages = []
+    record = mock.Mock(side_effect=lambda msg, *a, **k: messages.append(msg))
+    with mock.patch('mmseg_textsup.datasets.skip_counter.print_log', record), \
+            mock.patch('mmseg_textsup.datasets.transforms.load_image_text_pair.print_log', record):
+        yield messages
+
+
+def _shard_with(tmp_path, extra):
+    """One good sample of the toy world plus ``extra`` (member name, bytes) in one tar."""
+    import io
+    import tarfile
+    path = tmp_path / 'mixed.tar'
+    good = write_shards(str(tmp_path / 'good'), num_samples=1)[0]
+    with tarfile.open(good) as src, tarfile.open(path, 'w') as dst:
+        for m in src.getmembers():
+            dst.addfile(m, src.extractfile(m))
+        for name, data in extra:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            dst.addfile(info, io.BytesIO(data))
+    return str(path)
+
+
+def test_zero_byte_and_1x1_images_are_skipped_counted_and_named(tmp_path, logged):
+    import cv2
+    import numpy as np
+    one_pixel = cv2.imencode('.png', np.zeros((1, 1, 3), np.uint8))[1].tobytes()
+    path = _shard_with(tmp_path, [('zero.jpg', b''), ('zero.txt', b'a caption'), ('tiny.png', one_pixel),
+                                  ('tiny.txt', b'a caption'), ('nocap.jpg', one_pixel), ('noimg.txt', b'words')])
+    flip = [PIPELINE[0], dict(type='RandomFlip', prob=1.0), *PIPELINE[1:]]
+    dataset = DATASETS.build(dict(type='WebDatasetPairs', shards=[path], pipeline=flip, max_refetch=50))
+    assert len(dataset) == 3 and dataset.lost_at_indexing == 2  # nocap and noimg never become samples
+    keys = {dataset[i]['data_samples'].metainfo['key'] for i in range(3)}
+    assert keys == {'000000000'}
+    assert dataset.num_skipped >= 2
+    log = '\n'.join(logged)
+    assert f'{path}:zero: empty image (0 bytes)' in log and f'{path}:tiny: image of 1 x 1 pixels' in log
+    assert f'{path}:nocap: no a .txt caption' in log and f'{path}:noimg: no an image' in log
+    # a 1 x 1 image that is let through packs after a flip (negative strides)
+    tiny = DATASETS.build(dict(type='WebDatasetPairs', shards=[path],
+                               pipeline=[dict(type='LoadImageTextPair', min_size=1), *flip[1:]]))
+    assert any(tiny[i]['inputs'].shape == (3, 1, 1) for i in range(3))
+
+
+def test_csv_rows_without_a_field_are_left_out_with_their_line(tmp_path, logged):
+    ann = tmp_path / 'pairs.csv'
+    ann.write_text('filepath,title\na.png,a cat\nb.png\n,no image\nc.png,a dog\n')
+    dataset = DATASETS.build(dict(type='CsvPairs', ann_file=str(ann), pipeline=PIPELINE))
+    assert len(dataset) == 2 and dataset.lost_at_indexing == 2
+    log = '\n'.join(logged)
+    assert f'{ann} line 3: no title' in log and f'{ann} line 4: no filepath' in log
+    from types import SimpleNamespace
+
+    from mmseg_textsup.engine import SkippedSamplesHook
+    warnings = []
+    runner = SimpleNamespace(train_dataloader=SimpleNamespace(dataset=dataset),
+                             logger=SimpleNamespace(warning=warnings.append))
+    SkippedSamplesHook().before_train(runner)
+    assert warnings and warnings[0].startswith('2 samples or shard tails were left out while indexing')

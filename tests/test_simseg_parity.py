@@ -1,8 +1,10 @@
 """SimSeg against the official code: ``tests/data/simseg_parity.pt`` holds the official functions'
 inputs and outputs (regenerate with ``python tools/parity/simseg.py <SimSeg checkout>``)."""
 import os.path as osp
+import sys
 from unittest import mock
 
+import numpy as np
 import open_clip
 import pytest
 import torch
@@ -11,10 +13,14 @@ from helpers import TINY
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.models.simseg import LoDALoss, select_classes
+from mmseg_textsup.models.simseg import SIMSEG_CRF, LoDALoss, select_classes
 from mmseg_textsup.models.text_encoders.prompt_ensemble import prompt_ensemble
 from mmseg_textsup.prompts import get_templates
 from mmseg_textsup.testing import seeded_tensor
+from mmseg_textsup.utils.dense_crf import dense_crf
+
+sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'parity'))
+from simseg import crf_image, crf_maps  # noqa: E402  the maps the official CRF was given
 
 FIXTURES = torch.load(osp.join(REPO_ROOT, 'tests/data/simseg_parity.pt'))
 LODA, INFERENCE = FIXTURES['loda'], FIXTURES['inference']
@@ -30,6 +36,20 @@ def test_loda_pooling_similarity_and_loss_are_the_official():
     torch.testing.assert_close(image @ text.t(), LODA['similarity'], atol=ATOL, rtol=0)
     value = loss(LODA['image_tokens'], LODA['text_tokens'], LODA['text_mask'])
     torch.testing.assert_close(value, LODA['loss'], atol=ATOL, rtol=0)
+
+
+def test_text_pooling_above_the_shortest_caption_is_the_official():
+    """M^T = 5 on captions of 3-12 tokens: the official k is the batch's shortest (3) for all."""
+    text = LoDALoss(text_top_m=5).pool_text(LODA['text_tokens'], LODA['text_mask'])
+    torch.testing.assert_close(text, LODA['text_emb_top5'], atol=ATOL, rtol=0)
+
+
+def test_binary_crf_masks_are_the_official_where_maps_reach_0_and_1():
+    crf = FIXTURES['crf']
+    maps = crf_maps(**crf['maps']).numpy()
+    ours = np.stack([dense_crf(crf_image(), np.stack([1 - m, m]), **SIMSEG_CRF).argmax(0) for m in maps])
+    official = np.unpackbits(crf['masks'].numpy())[:ours.size].reshape(ours.shape)
+    np.testing.assert_array_equal(ours, official)
 
 
 def test_temperature_is_learnt_directly_and_clamped_as_the_official():

@@ -14,7 +14,7 @@ from mmseg_textsup.engine.runner.checkpoint_fit import check_checkpoint_fits, re
 from mmseg_textsup.engine.runner.distributed import finish_distributed
 from mmseg_textsup.engine.runner.tool_runner import (add_runner_arguments, build_runner, load_config, parse_runner_args,
                                                      unwrapped_model)
-from mmseg_textsup.evaluation import add_pseudo_label_writing
+from mmseg_textsup.evaluation import add_pseudo_label_writing, pending_pseudo_labels
 
 
 def parse_args():
@@ -47,6 +47,10 @@ def main():
     pseudo_label_dir = args.pseudo_labels or cfg.get('pseudo_label_dir')
     if pseudo_label_dir is not None:
         add_pseudo_label_writing(cfg, pseudo_label_dir)
+        pending, total = pending_pseudo_labels(cfg)
+        if not pending:
+            print(f'pseudo labels: all {total} images already have their labels in {pseudo_label_dir}: nothing to do')
+            return
     if args.show_dir is not None:
         hooks = cfg.default_hooks
         hooks.visualization = dict(type='SegVisualizationHook', draw=True, interval=1)

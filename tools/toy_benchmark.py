@@ -159,8 +159,14 @@ def main():
     args = parser.parse_args()
     out_dir = osp.join(ROOT, args.out)
     os.makedirs(out_dir, exist_ok=True)
-    rows = [r for r in ROWS if not args.only or any(r.key == key or key.endswith('*') and r.key.startswith(key[:-1])
-                                                    for key in args.only)]
+
+    def selects(key: str, row: Row) -> bool:
+        return row.key == key or key.endswith('*') and row.key.startswith(key[:-1])
+
+    unknown = [key for key in args.only or () if not any(selects(key, r) for r in ROWS)]
+    if unknown:
+        parser.error(f'no row {", ".join(map(repr, unknown))} in {ROWS_FILE}')
+    rows = [r for r in ROWS if not args.only or any(selects(key, r) for key in args.only)]
     needs_files = any(r.config.startswith(('configs/clip_es/', 'configs/sseg')) for r in rows)
     if needs_files and not osp.isdir(osp.join(ROOT, 'data/toy/voc/SegmentationClassObjects')):
         run([sys.executable, 'tools/dataset_converters/write_toy_world.py', 'data/toy', '--shards', '0'],

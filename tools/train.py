@@ -6,8 +6,10 @@ The default work folder is ``work_dirs/<config folder>/<config name>``.
 import argparse
 
 import mmseg_textsup  # noqa: F401  registers components, installs the checkpoint allow-list
+from mmseg_textsup.engine.runner.checkpoint_fit import check_loaded_checkpoint_fits, resolve_resume
 from mmseg_textsup.engine.runner.distributed import finish_distributed
-from mmseg_textsup.engine.runner.tool_runner import add_runner_arguments, build_runner, load_config, parse_runner_args
+from mmseg_textsup.engine.runner.tool_runner import (add_runner_arguments, build_runner, load_config, parse_runner_args,
+                                                     unwrapped_model)
 
 
 def parse_args():
@@ -27,7 +29,10 @@ def main():
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')  # bf16 needs no scaling; harmless
         cfg.optim_wrapper.dtype = dict(fp16='float16', bf16='bfloat16')[args.amp]
     cfg.resume = args.resume
-    build_runner(cfg, args.channels_last).train()
+    resolve_resume(cfg)
+    runner = build_runner(cfg, args.channels_last)
+    check_loaded_checkpoint_fits(cfg, unwrapped_model(runner))
+    runner.train()
     finish_distributed()
 
 

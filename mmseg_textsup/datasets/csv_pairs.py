@@ -36,7 +36,12 @@ class CsvPairs(CountsSkippedSamples, BaseDataset):
                 if col not in (reader.fieldnames or []):
                     raise ValueError(f'{self.ann_file}: no column {col!r} (columns: {reader.fieldnames})')
             root = self.data_root or ''
-            return [
-                dict(img_path=osp.join(root, row[self.img_key]), caption=row[self.caption_key], key=str(i))
-                for i, row in enumerate(reader)
-            ]
+            data, problems = [], []
+            for i, row in enumerate(reader):
+                empty = [col for col in (self.img_key, self.caption_key) if not (row.get(col) or '').strip()]
+                if empty:
+                    problems.append(f'{self.ann_file} line {reader.line_num}: no {" and no ".join(empty)}')
+                    continue
+                data.append(dict(img_path=osp.join(root, row[self.img_key]), caption=row[self.caption_key], key=str(i)))
+        self.report_indexing(problems)
+        return data

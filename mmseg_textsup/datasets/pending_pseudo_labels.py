@@ -26,7 +26,8 @@ class PendingPseudoLabels(Dataset):
 
     @property
     def metainfo(self) -> dict:
-        return dict(self.dataset.metainfo, num_pending=len(self.pending), pseudo_label_dir=self.out_dir)
+        return dict(self.dataset.metainfo, num_pending=len(self.pending), num_total=len(self.dataset),
+                    pseudo_label_dir=self.out_dir)
 
     def __len__(self) -> int:
         return len(self.pending)

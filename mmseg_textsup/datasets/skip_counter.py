@@ -1,5 +1,10 @@
-"""Counting the samples a dataset's pipeline rejected, across dataloader workers."""
+"""Counting the samples a dataset left out when indexing and those its pipeline rejected, across
+dataloader workers."""
+import logging
 import multiprocessing as mp
+from typing import List
+
+from mmengine.logging import print_log
 
 
 class CountsSkippedSamples:
@@ -7,12 +12,24 @@ class CountsSkippedSamples:
     the pipeline skipped; the dataset then draws another one) are counted in shared memory,
     so the count made in forked dataloader workers is visible in the main process
     (``num_skipped``). With the ``spawn`` start method workers cannot share it: their skips
-    are logged per sample but not counted.
+    are logged per sample but not counted. Samples left out while indexing (``lost_at_indexing``:
+    truncated shards, members without an image or caption, list rows without a field) are
+    logged by :meth:`report_indexing`, each naming its shard / key or row.
     """
 
     def __init__(self, *args, **kwargs):
         self._skipped = mp.get_context('fork').Value('q', 0)
+        self.lost_at_indexing = 0
         super().__init__(*args, **kwargs)
+
+    def report_indexing(self, problems: List[str], shown: int = 20) -> None:
+        """Log what indexing left out (the first ``shown`` lines) and count it."""
+        self.lost_at_indexing = len(problems)
+        for line in problems[:shown]:
+            print_log(f'left out while indexing: {line}', logger='current', level=logging.WARNING)
+        if len(problems) > shown:
+            print_log(f'left out while indexing: ... and {len(problems) - shown} more', logger='current',
+                      level=logging.WARNING)
 
     def prepare_data(self, idx):
         data = super().prepare_data(idx)

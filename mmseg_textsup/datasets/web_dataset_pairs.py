@@ -12,7 +12,7 @@ import os
 import os.path as osp
 import re
 import tarfile
-from typing import Dict, List, Sequence, Union
+from typing import Dict, List, Sequence, Tuple, Union
 
 from mmengine.dataset import BaseDataset
 from mmseg.registry import DATASETS
@@ -47,14 +47,19 @@ def expand_shards(shards: Union[str, Sequence[str]]) -> List[str]:
     return paths
 
 
-def index_shard(path: str, caption_ext: str = 'txt') -> List[Dict]:
-    """(key, image member, caption member) offsets of a web-dataset tar, from its headers.
+def index_shard(path: str, caption_ext: str = 'txt') -> Tuple[List[Dict], List[str]]:
+    """(key, image member, caption member) offsets of a web-dataset tar, from its headers, and
+    what was left out.
 
     A sample is the set of members sharing a key (the member name up to the first dot of
-    its base name, the web-dataset convention). Samples without an image or a caption
-    are left out; a truncated archive keeps the samples read before the damage.
+    its base name, the web-dataset convention). Samples without an image or a caption, and
+    members whose data would end past the end of the file, are left out; a truncated archive
+    keeps the samples read before the damage. Each of these is one line of the returned
+    problems (shard, key and why).
     """
     members: Dict[str, Dict[str, tuple]] = {}
+    problems = []
+    size = osp.getsize(path)
     try:
         with tarfile.open(path, mode='r:') as tar:
             for info in tar:
@@ -62,16 +67,22 @@ def index_shard(path: str, caption_ext: str = 'txt') -> List[Dict]:
                     continue
                 dirname, base = osp.split(info.name)
                 key, _, ext = base.partition('.')
+                if info.offset_data + info.size > size:
+                    problems.append(f'{path}:{osp.join(dirname, key)}: member {base} ends past the end of the file')
+                    continue
                 members.setdefault(osp.join(dirname, key), {})[ext.lower()] = (info.offset_data, info.size)
-    except (tarfile.ReadError, EOFError, OSError):
-        pass  # truncated tail: keep what was indexed (reliability accounting reports it)
+    except (tarfile.ReadError, EOFError, OSError) as e:
+        problems.append(f'{path}: truncated or damaged after {len(members)} keys ({size} bytes; {e}): '
+                        'the samples after that point are lost')
     samples = []
     for key, parts in members.items():
         image_ext = next((e for e in IMAGE_EXTENSIONS if e in parts), None)
         if image_ext is None or caption_ext not in parts:
+            missing = 'an image' if image_ext is None else f'a .{caption_ext} caption'
+            problems.append(f'{path}:{key}: no {missing} (members: {", ".join(sorted(parts))})')
             continue
         samples.append(dict(shard_path=path, key=key, image_span=parts[image_ext], caption_span=parts[caption_ext]))
-    return samples
+    return samples, problems
 
 
 @DATASETS.register_module()
@@ -94,9 +105,12 @@ class WebDatasetPairs(CountsSkippedSamples, BaseDataset):
         super().__init__(**kwargs)
 
     def load_data_list(self) -> List[dict]:
-        data = []
+        data, problems = [], []
         for path in expand_shards(self.shards):
-            data.extend(index_shard(path, self.caption_ext))
+            samples, lost = index_shard(path, self.caption_ext)
+            data.extend(samples)
+            problems.extend(lost)
+        self.report_indexing(problems)
         return data
 
 

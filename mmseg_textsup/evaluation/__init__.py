@@ -1,3 +1,3 @@
-from .pseudo_label_writer import PseudoLabelWriter, add_pseudo_label_writing
+from .pseudo_label_writer import PseudoLabelWriter, add_pseudo_label_writing, pending_pseudo_labels
 
-__all__ = ['PseudoLabelWriter', 'add_pseudo_label_writing']
+__all__ = ['PseudoLabelWriter', 'add_pseudo_label_writing', 'pending_pseudo_labels']

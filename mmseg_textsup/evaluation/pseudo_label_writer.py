@@ -1,7 +1,8 @@
 import math
 import os
 import os.path as osp
-from typing import Optional, Sequence
+import uuid
+from typing import Optional, Sequence, Tuple
 
 import mmcv
 import numpy as np
@@ -32,9 +33,20 @@ def add_pseudo_label_writing(cfg, out_dir: str) -> None:
     cfg.test_evaluator = [e for e in evaluators if e['type'] != 'PseudoLabelWriter'] + [dict(type='PseudoLabelWriter')]
 
 
+def pending_pseudo_labels(cfg) -> Tuple[int, int]:
+    """(images still to write, images of the job) of a config prepared by
+    :func:`add_pseudo_label_writing` (its test dataset is listed, nothing is computed)."""
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import DATASETS
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    return len(dataset), len(dataset.dataset)
+
+
 def write_png_atomic(path: str, array: np.ndarray) -> None:
-    """Write a PNG so that the path never holds a partial file (temporary file + rename)."""
-    tmp = f'{path}.tmp.png'
+    """Write a PNG so that the path never holds a partial file (temporary file + rename; the
+    temporary name is the writer's own, so two jobs writing one folder never share it)."""
+    tmp = f'{path}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp.png'
     if not mmcv.imwrite(array, tmp):
         raise OSError(f'could not write {tmp}')
     os.replace(tmp, path)
@@ -109,4 +121,9 @@ class PseudoLabelWriter(BaseMetric):
         written = int(sum(results))
         print_log(f'pseudo labels: wrote {written}, skipped {len(results) - written} finished, in {self.out_dir}',
                   'current')
+        meta = self.dataset_meta or {}
+        if meta.get('num_pending', 0) < meta.get('num_total', 0):
+            print_log(f"pseudo labels: resumed job: this run computed {meta['num_pending']} of the "
+                      f"{meta['num_total']} images (an earlier run wrote the others), and the metrics printed with "
+                      f"it cover those {meta['num_pending']} only", 'current', level=30)
         return dict(written=written, skipped=len(results) - written)

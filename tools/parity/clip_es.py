@@ -14,7 +14,12 @@ multiples of 16, written as a small VOC folder (images, XML annotations, ground 
   size (its ``scale_cam_image``, which the ``.npy`` files hold in float16) and the boxes;
 - ``eval_cam_with_crf.py``: its CRF and confidence rule on those files: the image handed to the
   CRF, and the pseudo-mask PNG (255 where the CRF's maximum probability is below 0.95);
-- ``utils.scoremap2bbox`` on 200 random maps.
+- ``utils.scoremap2bbox`` on 200 random maps;
+- the GradCAM scaling (``scale_cam_image`` per layer, ``aggregate_multi_layers``) of raw maps whose
+  ranges go down to 1e-6;
+- the CAM generation once more on a 12-block tower (``TextSup-Tiny-ViT16-12L``, first photograph),
+  where CAA's last 8 blocks are a real slice; and the CRF's maximum probability on the first
+  photograph (the confidence map, cut at 0.95).
 
 Only inputs and outputs are saved. GPU calls are kept on the CPU, and the modules the scripts
 import but do not use here (``lxml`` for the XML, ``ttach``, ``joblib``'s parallel loop) are stood
@@ -40,9 +45,11 @@ import mmseg_textsup  # noqa: F401  registers the package (and its tiny open_cli
 from mmseg_textsup.testing import seeded_weights
 
 TINY = 'TextSup-Tiny-ViT16'
+DEEP = 'TextSup-Tiny-ViT16-12L'  # 12 blocks: CAA's "last 8" is a real slice
 SIZES = ((40, 56), (45, 70))  # (H, W), neither a multiple of 16: the official bicubic resize
 IMAGE_LABELS = (('person', 'bird'), ('diningtable', 'person', 'tvmonitor'))  # VOC XML names
 RANDOM_MAPS = dict(n=200, shape=(7, 9), seed=0)
+RAW_CAMS = dict(maxima=(1e-6, 1e-5, 1e-4, 1e-2, 1.0), shape=(3, 4), seed=1)  # GradCAM ranges, small ones too
 
 
 # ln of CLIP's temperature in float16, as checkpoints store it. 10, not CLIP's 100: on random weights
@@ -50,10 +57,10 @@ RANDOM_MAPS = dict(n=200, shape=(7, 9), seed=0)
 LN_LOGIT_SCALE = float(torch.tensor(math.log(10.0)).half())
 
 
-def tiny_clip_state() -> dict:
+def tiny_clip_state(model_name: str = TINY) -> dict:
     """The weights both sides use: seeded, rounded to float16 (the official ``clip.load`` builds
     a half-precision model and casts it back to float32 on the CPU), logit scale LN_LOGIT_SCALE."""
-    model = open_clip.create_model(TINY, pretrained=None)
+    model = open_clip.create_model(model_name, pretrained=None)
     state = {k: v.half().float() for k, v in seeded_weights(model, 0).items()}
     state['logit_scale'] = torch.tensor(LN_LOGIT_SCALE)
     return state
@@ -65,6 +72,25 @@ def random_maps() -> torch.Tensor:
     maps = torch.rand(RANDOM_MAPS['n'], *RANDOM_MAPS['shape'], generator=g) ** 3
     flat = maps.flatten(1) - maps.flatten(1).amin(1, keepdim=True)
     return (flat / flat.amax(1, keepdim=True)).reshape(maps.shape)
+
+
+def raw_cams() -> torch.Tensor:
+    """Non-negative GradCAM maps (K, h, w) whose ranges are RAW_CAMS' maxima (reproducible)."""
+    g = torch.Generator().manual_seed(RAW_CAMS['seed'])
+    maps = torch.rand(len(RAW_CAMS['maxima']), *RAW_CAMS['shape'], generator=g, dtype=torch.float64)
+    maps = maps - maps.flatten(1).amin(1)[:, None, None]
+    return (maps / maps.flatten(1).amax(1)[:, None, None] * torch.tensor(RAW_CAMS['maxima'])[:, None, None]).float()
+
+
+def run_gradcam_scaling(checkout):
+    """The official GradCAM's two scalings of :func:`raw_cams`, as ``compute_cam_per_layer``
+    (ReLU, float32, ``scale_cam_image`` without a target size) and ``aggregate_multi_layers``
+    (one target layer, as the scripts use) compute them."""
+    image = official.load(checkout, 'pytorch_grad_cam/utils/image.py', 'pytorch_grad_cam.utils.image')
+    base = official.load(checkout, 'pytorch_grad_cam/base_cam.py', 'pytorch_grad_cam.base_cam')
+    cam = np.maximum(raw_cams().numpy(), 0).astype(np.float32)
+    per_layer = [image.scale_cam_image(cam, None)[:, None, :]]
+    return torch.from_numpy(base.BaseCAM.aggregate_multi_layers(None, per_layer))
 
 
 def photographs():
@@ -158,13 +184,14 @@ def run_crf(checkout, root, ids):
 
     class TappedCRF(crf.DenseCRF):
         def __call__(self, image, probmap):
-            images.append(torch.from_numpy(image.copy()))
-            return super().__call__(image, probmap)
+            out = super().__call__(image, probmap)
+            images.append((torch.from_numpy(image.copy()), torch.from_numpy(out.max(axis=0).astype(np.float32))))
+            return out
 
     crf.DenseCRF = TappedCRF
     crf.crf(1)
     masks = [torch.from_numpy(np.asarray(Image.open(osp.join(root, 'masks', s + '.png')), np.int64)) for s in ids]
-    return images, masks
+    return images, masks  # images: (the CRF's image, its maximum probability) per image
 
 
 def main():
@@ -177,11 +204,17 @@ def main():
     with tempfile.TemporaryDirectory() as root, official.stand_ins(STAND_INS), \
             official.checkout_modules(checkout, ['clip', 'pytorch_grad_cam', 'utils', 'clip_text']), \
             official.cuda_calls_stay_on_cpu(), torch.no_grad():
-        ckpt = osp.join(root, 'tiny_clip.pt')
+        ckpt, deep_ckpt = osp.join(root, 'tiny_clip.pt'), osp.join(root, 'deep_clip.pt')
         torch.save(tiny_clip_state(), ckpt)
+        torch.save(tiny_clip_state(DEEP), deep_ckpt)
         ids = write_voc(root, images)
+        deep_root = osp.join(root, 'deep')
+        deep_id, = write_voc(deep_root, images[:1])
         with torch.enable_grad():
             prompts, grid, raw, refined, boxes = run_generate_cams(checkout, root, ids, ckpt)
+            _, deep_grid, _, deep_refined, _ = run_generate_cams(checkout, deep_root, [deep_id], deep_ckpt)
+        deep_keys = np.load(osp.join(deep_root, 'cams', deep_id + '.npy'), allow_pickle=True).item()['keys']
+        scaled = run_gradcam_scaling(checkout)
         npys = [np.load(osp.join(root, 'cams', s + '.npy'), allow_pickle=True).item() for s in ids]
         crf_images, masks = run_crf(checkout, root, ids)
         utils = official.load(checkout, 'utils.py', 'clip_es_utils')
@@ -190,9 +223,12 @@ def main():
                                      for m in random_maps().numpy())]
     boxes_of_maps = torch.cat([torch.cat([torch.full((len(b), 1), i), b], 1) for i, b in enumerate(random_boxes)])
     fixtures = dict(model_name=TINY, logit_scale=math.exp(LN_LOGIT_SCALE), prompts=prompts, random_maps=RANDOM_MAPS,
-                    random_boxes=boxes_of_maps, images=[])
+                    random_boxes=boxes_of_maps, images=[], raw_cams=RAW_CAMS, scaled_cams=scaled,
+                    deep=dict(model_name=DEEP, keys=torch.from_numpy(deep_keys), grid_cams=torch.stack(deep_grid),
+                              refined=torch.stack(deep_refined)))
     start = 0
-    for i, (rgb, names, npy, crf_image, mask) in enumerate(zip(images, IMAGE_LABELS, npys, crf_images, masks)):
+    for i, (rgb, names, npy, (crf_image, crf_confidence), mask) in enumerate(
+            zip(images, IMAGE_LABELS, npys, crf_images, masks)):
         k = len(names)
         item = dict(rgb=torch.from_numpy(rgb.copy()), names=names, keys=torch.from_numpy(npy['keys']),
                     grid_cams=torch.stack(grid[start:start + k]), refined=torch.stack(refined[start:start + k]),
@@ -200,7 +236,7 @@ def main():
         # the .npy holds the refined CAMs in float16: derivable, not saved
         assert torch.equal(item['refined'].half(), torch.from_numpy(npy['attn_highres']))
         if i == 0:  # one image is enough for the upsampling and the CRF's input image
-            item.update(cams=torch.stack(raw[start:start + k]), crf_image=crf_image)
+            item.update(cams=torch.stack(raw[start:start + k]), crf_image=crf_image, crf_confidence=crf_confidence)
         fixtures['images'].append(item)
         start += k
     official.save(args.out, fixtures)

@@ -6,7 +6,8 @@ The official functions run unchanged on fixed random inputs:
 
 - LoDA: ``TopKPooling`` (M^I = 5 over image tokens, M^T = 1 over text tokens with their
   attention mask), ``L2norm`` and the ``NCE`` loss (single process; temperature 0.02) on a
-  batch of random projected tokens: the pooled embeddings, their similarity and the loss;
+  batch of random projected tokens, and at M^T = 5 (above the batch's shortest caption): the pooled
+  embeddings, their similarity and the loss;
 - inference: ``tools/seg_evaluation.py``'s ``evaluate_benchmark`` (the class selection, the
   binary CRF, the dilation and erosion, the nearest resize, the stacking by score) and
   ``zero_shot_classifier`` on photographs with random patch tokens; the official model's
@@ -14,6 +15,8 @@ The official functions run unchanged on fixed random inputs:
   ``forward_text_project``) run on an object holding the official pooling modules and random
   projections, whose encoders return seeded features (:func:`token_features`). Recorded: the
   class embeddings, every image's scores, the number of masks made and the final label map;
+- its binary ``dense_crf`` on 20 random maps with salt-and-pepper pixels at exactly 0 and 1 (where
+  the unary's epsilon counts): the masks;
 - the same selection loop on 300 random score vectors (16 classes, the background often among
   the candidates): the number of classes it selects.
 
@@ -39,6 +42,7 @@ INPUT_SIZE = 64  # 4 x 4 patches of 16 (the official code assumes 16)
 LABEL_SIZES = ((50, 70), (64, 64), (80, 56))  # the ground truth's (original) sizes
 REGIONS = ((15, 8), (3, 12, 0), (19, ))  # classes planted in each image's tokens (0: background)
 TOKEN_DIM, EMBED_DIM, MAX_LENGTH = 24, 16, 25
+CRF_MAPS = dict(n=20, size=32, seed=50)
 VOC = ['background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow', 'table',
        'dog', 'horse', 'motorbike', 'person', 'plant', 'sheep', 'sofa', 'train', 'monitor']
 
@@ -128,11 +132,12 @@ def run_loda(checkout):
     mask = (torch.arange(12)[None] < torch.tensor([3, 12, 7, 5])[:, None]).long()
     image_emb = norm.L2norm(pooling.TopKPooling(5, dim=1)(image.clone()), dim=-1)
     text_emb = norm.L2norm(pooling.TopKPooling(1, dim=1)(text.clone(), mask), dim=-1)
+    text_emb_top5 = norm.L2norm(pooling.TopKPooling(5, dim=1)(text.clone(), mask), dim=-1)  # M^T = 5: k -> 3
     cfg = SimpleNamespace(loss=SimpleNamespace(global_reduce=False, smoothing=0,
                                                temperature=SimpleNamespace(name='parameter', value=0.02)))
     loss = nce_mod.NCE(cfg, 0)(image_emb, text_emb)[0]
     return dict(image_tokens=image, text_tokens=text, text_mask=mask.bool(), image_emb=image_emb, text_emb=text_emb,
-                similarity=image_emb @ text_emb.t(), loss=loss.detach(), temperature=0.02)
+                text_emb_top5=text_emb_top5, similarity=image_emb @ text_emb.t(), loss=loss.detach(), temperature=0.02)
 
 
 def run_inference(checkout):
@@ -159,7 +164,7 @@ def run_inference(checkout):
     module = SimpleNamespace(
         cfg=cfg, image_projection=image_projection, text_projection=text_projection,
         image_pool=pooling.TopKPooling(5, dim=1), text_pool=pooling.TopKPooling(1, dim=1), text_target_token_idx=0,
-        backbone=lambda image: current['tokens'],
+        backbone=lambda image: current['tokens'], image_encoder=lambda image: current['tokens'],  # both commits' names
         text_encoder=lambda input_ids, attention_mask: token_features(input_ids))
     for name in ('forward_image_feature', 'forward_image_project', 'forward_text_feature', 'forward_text_project'):
         setattr(module, name, getattr(clip_mod.CLIPModel, name).__get__(module))
@@ -225,6 +230,30 @@ def run_selection(checkout, n=300, k=16, size=32):
     return dict(scores=scores, num_masks=torch.tensor(counts))
 
 
+def crf_maps(n=CRF_MAPS['n'], size=CRF_MAPS['size'], seed=CRF_MAPS['seed']) -> torch.Tensor:
+    """Smooth random maps (n, size, size) in 8 levels with 3 % of the pixels set to exactly 1 and
+    3 % to exactly 0 (salt and pepper): where p is 0 or 1 the unary's epsilon decides whether the
+    CRF flips a pixel (reproducible on every machine)."""
+    g = torch.Generator().manual_seed(seed)
+    smooth = torch.nn.functional.interpolate(torch.rand(n, 1, 4, 4, generator=g), size=(size, size),
+                                             mode='bilinear', align_corners=False)[:, 0]
+    noise = torch.rand(n, size, size, generator=g)
+    return torch.where(noise < 0.03, 1.0, torch.where(noise > 0.97, 0.0, torch.round(7 * smooth) / 7))
+
+
+def crf_image() -> np.ndarray:
+    """The first photograph at CRF_MAPS' size."""
+    size = CRF_MAPS['size']
+    return np.array(Image.fromarray(skimage.data.astronaut()).resize((size, size), Image.BILINEAR))
+
+
+def run_crf(checkout):
+    """The official binary ``dense_crf`` on the maps of :func:`crf_maps`: the masks, bit-packed."""
+    seg = official.load(checkout, 'tools/seg_evaluation.py', 'simseg_seg_evaluation')
+    masks = np.stack([seg.dense_crf(crf_image(), m) for m in crf_maps().numpy().astype(np.float32)])
+    return dict(maps=CRF_MAPS, masks=torch.from_numpy(np.packbits(masks.astype(bool))))
+
+
 class Recorder:
     def __init__(self, fn):
         self.fn, self.calls = fn, []
@@ -243,6 +272,7 @@ def main():
     checkout = osp.abspath(args.checkout)
     with official.stand_ins(stand_ins()), official.cuda_calls_stay_on_cpu(), torch.no_grad():
         fixtures = dict(loda=run_loda(checkout), inference=run_inference(checkout), selection=run_selection(checkout),
+                        crf=run_crf(checkout),
                         classes=VOC,
                         mean=IMAGENET_MEAN, std=IMAGENET_STD)
     official.save(args.out, fixtures)

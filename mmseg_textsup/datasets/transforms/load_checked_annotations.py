@@ -15,8 +15,9 @@ class LoadCheckedAnnotations(LoadAnnotations):
     around (300 becomes 44) and a colour-coded RGB map stays (H, W, 3). This loader names the
     file and says what to do instead; grayscale maps saved as RGB (three equal channels),
     palette PNGs (read as indices) and 16-bit maps with ids <= 255 load as usual. A missing
-    file raises ``FileNotFoundError`` with its path. The file is read once; ``reduce_zero_label``
-    and ``label_map`` behave as in mmseg.
+    file raises ``FileNotFoundError`` with its path, and a label map of another size than its
+    image (``ori_shape``) a ``ValueError`` naming both (the training recipe would stretch it).
+    The file is read once; ``reduce_zero_label`` and ``label_map`` behave as in mmseg.
 
     Args:
         **kwargs: :class:`LoadAnnotations` arguments.
@@ -38,6 +39,10 @@ class LoadCheckedAnnotations(LoadAnnotations):
         if raw.max(initial=0) > 255:
             raise ValueError(f'{path}: class ids up to {int(raw.max())} do not fit the uint8 label maps of mmseg '
                              '(at most 255, which is also the ignore index)')
+        if 'ori_shape' in results and tuple(raw.shape[:2]) != tuple(results['ori_shape'][:2]):
+            h, w = results['ori_shape'][:2]
+            raise ValueError(f'{path}: a label map of {raw.shape[1]} x {raw.shape[0]} pixels for the image '
+                             f"{results.get('img_path')} of {w} x {h}")
         labels = raw.astype(np.uint8)
         # from here on, mmseg's own handling of reduce_zero_label and label_map
         if self.reduce_zero_label is None:

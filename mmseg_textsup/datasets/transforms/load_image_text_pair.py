@@ -18,16 +18,20 @@ class LoadImageTextPair(BaseTransform):
     """Decode an image-caption pair from a web-dataset shard or an image file.
 
     Fills ``img`` (BGR uint8), ``img_shape``, ``ori_shape`` and ``caption``. A broken
-    sample (undecodable or truncated image, empty or non-UTF-8 caption, short read) is
-    skipped: the transform logs the file and reason and returns None, so the dataset
-    draws another sample. With ``strict=True`` it raises instead, naming the file.
+    sample (empty, undecodable or truncated image, an image with a side under ``min_size``
+    pixels, a missing, empty or non-UTF-8 caption, a short read) is skipped: the transform
+    logs the shard and key (or file) and the reason and returns None, so the dataset draws
+    another sample (and counts the skip). With ``strict=True`` it raises instead, naming them.
 
     Args:
         strict (bool): raise on broken samples. Defaults to False.
+        min_size (int): the smallest usable side in pixels (a 1 x 1 image is a failed
+            download's placeholder). Defaults to 2.
     """
 
-    def __init__(self, strict: bool = False):
+    def __init__(self, strict: bool = False, min_size: int = 2):
         self.strict = strict
+        self.min_size = min_size
 
     def _load(self, results: dict):
         if 'shard_path' in results:
@@ -41,13 +45,21 @@ class LoadImageTextPair(BaseTransform):
             source = results['img_path']
             with open(source, 'rb') as f:
                 image_bytes = f.read()
-            caption = results['caption']
-        caption = caption.strip()
+            caption = results.get('caption')
+        caption = (caption or '').strip()
         if not caption:
-            raise BadSampleError(f'{source}: empty caption')
-        img = mmcv.imfrombytes(image_bytes, flag='color', channel_order='bgr')
+            raise BadSampleError(f'{source}: empty or missing caption')
+        if not image_bytes:
+            raise BadSampleError(f'{source}: empty image (0 bytes)')
+        try:
+            img = mmcv.imfrombytes(image_bytes, flag='color', channel_order='bgr')
+        except Exception as exc:  # noqa: BLE001  OpenCV / Pillow raise their own types on bad bytes
+            raise BadSampleError(f'{source}: image cannot be decoded ({len(image_bytes)} bytes; {exc})') from exc
         if img is None or img.size == 0:
             raise BadSampleError(f'{source}: image cannot be decoded ({len(image_bytes)} bytes)')
+        if min(img.shape[:2]) < self.min_size:
+            raise BadSampleError(f'{source}: image of {img.shape[1]} x {img.shape[0]} pixels, under min_size '
+                                 f'{self.min_size}')
         return img, caption
 
     def transform(self, results: dict):

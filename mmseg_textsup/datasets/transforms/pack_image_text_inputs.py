@@ -22,7 +22,7 @@ class PackImageTextInputs(BaseTransform):
         img = results['img']
         if img.ndim == 2:
             img = img[..., None]
-        inputs = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
+        inputs = torch.from_numpy(img.transpose(2, 0, 1).copy())  # a copy: flips leave negative strides
         sample = SegDataSample()
         sample.set_metainfo({k: results[k] for k in self.meta_keys if k in results})
         sample.text_tokens = torch.as_tensor(results['text_tokens'], dtype=torch.long)

@@ -10,7 +10,8 @@ class SkippedSamplesHook(Hook):
 
     Each skip is logged where it happens, naming the file and the reason
     (``LoadImageTextPair``); this hook adds the totals every ``interval`` iterations, at
-    the end of every epoch and at the end of training. Datasets count skips with
+    the end of every epoch and at the end of training, and before training the number of
+    samples indexing left out (``lost_at_indexing``). Datasets count skips with
     ``CountsSkippedSamples`` (``WebDatasetPairs``, ``CsvPairs``); others report nothing.
 
     Args:
@@ -33,6 +34,12 @@ class SkippedSamplesHook(Hook):
         total = self.total(runner)
         runner.logger.info(f'{when}: {total} broken training samples skipped so far '
                            "(each is logged as 'skipping broken sample' with its file and reason)")
+
+    def before_train(self, runner) -> None:
+        lost = getattr(runner.train_dataloader.dataset, 'lost_at_indexing', 0)
+        if lost:  # every rank indexed the same files: no sum
+            runner.logger.warning(f'{lost} samples or shard tails were left out while indexing the training data '
+                                  "(each is logged as 'left out while indexing' with its shard / key or row)")
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         if self.every_n_train_iters(runner, self.interval):

@@ -63,8 +63,36 @@ def load_config(config_path: str,
     return cfg
 
 
+def _describe(dataset_cfg) -> str:
+    cfg = dataset_cfg if isinstance(dataset_cfg, dict) else {}
+    inner = cfg.get('dataset') if isinstance(cfg.get('dataset'), dict) else cfg  # a wrapper's dataset
+    return ', '.join(f'{k}={inner[k]!r}' for k in ('type', 'data_root', 'ann_file', 'data_prefix', 'shards')
+                     if inner.get(k) is not None)
+
+
+def _naming_empty_datasets(build):
+    """``Runner.build_dataloader`` that names an empty dataset (MMEngine: "need at least one array
+    to concatenate" while serialising it, or a division by zero in its sampler)."""
+
+    def build_dataloader(dataloader, *args, **kwargs):
+        dataset_cfg = dataloader.get('dataset') if isinstance(dataloader, dict) else None
+        message = f'the dataset ({_describe(dataset_cfg)}) is empty: check data_root, ann_file and data_prefix'
+        try:
+            loader = build(dataloader, *args, **kwargs)
+        except ValueError as e:
+            if 'need at least one array to concatenate' in str(e):
+                raise ValueError(message) from e
+            raise
+        if len(loader.dataset) == 0:
+            raise ValueError(message)
+        return loader
+
+    return build_dataloader
+
+
 def build_runner(cfg: Config, channels_last: bool = False, testing: bool = False) -> Runner:
-    """A Runner for ``cfg`` (its ``runner_type`` if any), set up for CPU distribution.
+    """A Runner for ``cfg`` (its ``runner_type`` if any), set up for CPU distribution, with the
+    :class:`ClassCheckHook`, naming an empty dataset.
 
     Args:
         cfg (Config): the config, as :func:`load_config` returns it.
@@ -76,10 +104,15 @@ def build_runner(cfg: Config, channels_last: bool = False, testing: bool = False
         if cfg.get('runner_type', 'Runner') != 'Runner':
             raise ValueError(f'--channels-last replaces the Runner, but the config uses {cfg.runner_type}')
         cfg.runner_type = 'ChannelsLastRunner'
+    hooks = cfg.get('custom_hooks') or []
+    if not any(h.get('type') == 'ClassCheckHook' for h in hooks):
+        cfg.custom_hooks = [*hooks, dict(type='ClassCheckHook')]
     prepare_cpu_distributed(cfg, cfg.launcher)
     if testing:
         use_separate_ddp_for_testing(cfg, cfg.launcher)
-    return Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    runner.build_dataloader = _naming_empty_datasets(runner.build_dataloader)  # what the loops call
+    return runner
 
 
 def unwrapped_model(runner: Runner):

@@ -1,10 +1,12 @@
 from typing import Optional
 
+import torch
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 from torch import Tensor
 
 from ..clip import load_timm_weights
+from .open_clip_vision import resize_pos_embed
 
 
 @MODELS.register_module()
@@ -19,16 +21,35 @@ class TimmViTTokens(BaseModule):
         pretrained (str, optional): a local checkpoint (the official DINO ``.pth`` or a timm
             state dict; converted by timm's checkpoint filter), or ``'timm'`` to download
             timm's weights for ``model_name``. Loaded in ``init_weights``. Defaults to None.
+        pos_embed_by_scale_factor (bool): resize the position embeddings as DINO's own
+            ``interpolate_pos_encoding`` (bicubic by the scale factors ``(h + 0.1) / h0``,
+            :func:`resize_pos_embed`) instead of timm's resampling to the size: DINO loaded
+            through ``torch.hub``, as ProxyCLIP's official code does (at a 336 crop the two give
+            tokens 1.3e-3 apart). Defaults to False.
         init_cfg (dict, optional): MMEngine init config.
     """
 
     def __init__(self, model_name: str = 'vit_small_patch8_224.dino', pretrained: Optional[str] = None,
-                 init_cfg: Optional[dict] = None):
+                 pos_embed_by_scale_factor: bool = False, init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         import timm
         self.model_name = model_name
         self.pretrained = pretrained
         self.vit = timm.create_model(model_name, pretrained=False, num_classes=0, dynamic_img_size=True)
+        if pos_embed_by_scale_factor:
+            vit = self.vit
+            if vit.cls_token is None or vit.reg_token is not None or vit.no_embed_class:
+                raise ValueError(f'{model_name}: DINO\'s position resizing needs a class token with its own '
+                                 'position and no register tokens')
+            vit._pos_embed = self._pos_embed_by_scale_factor  # what timm's forward_features calls
+        self.pos_embed_by_scale_factor = pos_embed_by_scale_factor
+
+    def _pos_embed_by_scale_factor(self, x: Tensor) -> Tensor:
+        """timm's ``_pos_embed`` with DINO's resizing: patch tokens (B, h, w, C) -> (B, 1 + h*w, C)."""
+        vit = self.vit
+        B, h, w, C = x.shape
+        pos = resize_pos_embed(vit.pos_embed[0], (h, w), vit.patch_embed.grid_size, by_scale_factor=True)
+        return vit.pos_drop(torch.cat([vit.cls_token.expand(B, -1, -1), x.reshape(B, -1, C)], dim=1) + pos)
 
     def init_weights(self):
         super().init_weights()

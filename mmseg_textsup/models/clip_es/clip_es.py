@@ -16,7 +16,7 @@ from torch import Tensor
 from ...utils.dense_crf import dense_crf
 from ...utils.image import to_uint8_rgb
 from ...vocabularies import load_vocabulary
-from .cam import caa_affinity, caa_refine, cam_confidence, normalise_cams, softmax_gradcam
+from .cam import caa_affinity, caa_refine, cam_confidence, scale_gradcam, softmax_gradcam
 
 
 def _call(fn, *args, **kwargs) -> Future:
@@ -26,8 +26,8 @@ def _call(fn, *args, **kwargs) -> Future:
     return future
 
 
-CLIP_ES_CRF = dict(iterations=10, gaussian_sxy=1, gaussian_compat=3, bilateral_sxy=67, bilateral_srgb=3,
-                   bilateral_compat=4)
+CLIP_ES_CRF = dict(unary='softmax_float16', iterations=10, gaussian_sxy=1, gaussian_compat=3, bilateral_sxy=67,
+                   bilateral_srgb=3, bilateral_compat=4)
 CAFFE_MEAN_BGR = (104.008, 116.669, 122.675)  # subtracted from the CRF's image by the official script
 
 
@@ -58,7 +58,7 @@ class CLIPES(BaseSegmentor):
                             block's ln_1 output, mean of ln_post(patch tokens) -> image embedding)
                           -> softmax over [present classes + background words] (text classifier)
                           -> softmax_gradcam() (gradients enabled inside the no-grad test loop)
-                          -> normalise_cams() -> [caa_affinity() + caa_refine()]
+                          -> scale_gradcam() -> [caa_affinity() + caa_refine()]
                        -> upsample to the image
                      -> label_scores(): [(1 - max)^bg_power, CAMs] (CAMs rounded to float16, as stored)
                      -> [dense_crf()] (main process, or handed to crf_workers while the next CAMs run)
@@ -186,7 +186,7 @@ class CLIPES(BaseSegmentor):
             embedding, target, attns, (gh, gw) = self._cam_forward(image)
             probs = self.text_set_probs(embedding, present)
             cams = softmax_gradcam(target, probs, range(len(present)))
-        cams = normalise_cams(cams.reshape(-1, gh, gw))
+        cams = scale_gradcam(cams.reshape(-1, gh, gw))
         if self.caa and len(present):
             affinity = caa_affinity(attns.detach(), self.sinkhorn_iterations, self.caa_power)
             cams = caa_refine(cams, affinity, self.caa_threshold)

@@ -146,8 +146,15 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
 
         The logits are resized first and the softmax comes after (SCLIP's, ClearCLIP's,
         NACLIP's, ProxyCLIP's and the official MaskCLIP's order; the two do not commute at
-        boundaries, and SCLIP's area rule counts pixels at the original size).
+        boundaries, and SCLIP's area rule counts pixels at the original size). Inputs with
+        NaN or infinite pixels are refused, naming the images (their logits would be NaN and
+        every label 0).
         """
+        bad = ~torch.isfinite(inputs).flatten(1).all(dim=1)
+        if bad.any():
+            names = [(data_samples[i].metainfo.get('img_path') if data_samples else None) or f'image {i} of the batch'
+                     for i in bad.nonzero()[:, 0].tolist()]
+            raise ValueError(f'NaN or infinite pixels in {", ".join(map(str, names))}')
         if data_samples is None:
             shape = inputs.shape[2:]
             data_samples = [

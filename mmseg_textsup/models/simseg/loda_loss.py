@@ -13,24 +13,23 @@ def max_response_pool(tokens: Tensor, top_m: Optional[int], mask: Optional[Tenso
 
     Per channel, the ``top_m`` largest responses across tokens are kept (``V``, eq. 3). The
     mean of all dot products between two selected sets (eq. 4) equals the dot product of
-    their means, so each set is summarised by its mean: (B, N, D) -> (B, D).
+    their means, so each set is summarised by its mean: (B, N, D) -> (B, D). As the official
+    ``TopKPooling``, a batch whose shortest sequence has fewer than M real tokens keeps that
+    many for every sequence (M is lowered to the batch's shortest, not per sequence).
 
     Args:
         tokens (Tensor): token features (B, N, D).
-        top_m (int, optional): M, the responses kept per channel; None (or M >= N) keeps
-            every token: the dense-alignment baseline.
-        mask (Tensor, optional): (B, N) bool, True for real tokens (text padding is False);
-            a sequence shorter than M keeps all its real tokens.
+        top_m (int, optional): M, the responses kept per channel; None keeps every (real) token:
+            the dense-alignment baseline.
+        mask (Tensor, optional): (B, N) bool, True for real tokens (text padding is False).
     """
     if mask is None:
         mask = torch.ones(tokens.shape[:2], dtype=torch.bool, device=tokens.device)
-    count = mask.sum(dim=1, keepdim=True).clamp_min(1)  # B, 1
-    if top_m is None or top_m >= tokens.shape[1]:
-        return (tokens * mask[..., None]).sum(dim=1) / count
-    masked = tokens.masked_fill(~mask[..., None], float('-inf'))
-    top = masked.topk(top_m, dim=1).values  # B, M, D (sorted, -inf where a sequence is short)
-    kept = torch.arange(top_m, device=tokens.device)[None] < count  # B, M
-    return torch.where(kept[..., None], top, torch.zeros_like(top)).sum(dim=1) / count.clamp_max(top_m)
+    if top_m is None:
+        return (tokens * mask[..., None]).sum(dim=1) / mask.sum(dim=1, keepdim=True).clamp_min(1)
+    top_m = max(1, min(top_m, int(mask.sum(dim=1).min())))
+    masked = tokens.masked_fill(~mask[..., None], float('-inf'))  # padding never reaches the top M
+    return masked.topk(top_m, dim=1).values.mean(dim=1)
 
 
 @MODELS.register_module()

@@ -9,8 +9,8 @@ from torch import Tensor, nn
 
 from ...utils.dense_crf import dense_crf
 
-# The official unary is -log(p + 1e-8), pydensecrf's -log(max(p, 1e-5)): identical masks on the parity fixtures.
-SIMSEG_CRF = dict(iterations=3, gaussian_sxy=3, gaussian_compat=3, bilateral_sxy=40, bilateral_srgb=13,
+# seg_evaluation.py's dense_crf: unary -log(p + 1e-8), 3 iterations, Gaussian 3/3, bilateral 40/13/10
+SIMSEG_CRF = dict(unary='log_eps', iterations=3, gaussian_sxy=3, gaussian_compat=3, bilateral_sxy=40, bilateral_srgb=13,
                   bilateral_compat=10)
 
 

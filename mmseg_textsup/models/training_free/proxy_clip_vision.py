@@ -15,8 +15,9 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 def proxy_attention(similarity: Tensor, beta: float = 1.2, gamma: float = 3.0) -> Tensor:
     """ProxyCLIP's attention weights from a foundation model's patch cosine similarities
     (B, M, M): ``(S - beta * mean(S)) * gamma``, negative entries -inf, softmax over the keys.
-    The mean is each image's (the official code takes it over the batch; it evaluates one crop
-    at a time, where both agree)."""
+    The mean is each image's: the official function takes it over the batch, and its evaluation
+    loop passes one crop per call, so each crop's own mean is what produced its numbers; ours
+    keeps that when the windows of an image go through in one batch."""
     s = (similarity - similarity.mean(dim=(1, 2), keepdim=True) * beta) * gamma
     return s.masked_fill(s < 0, float('-inf')).softmax(dim=-1)
 
@@ -38,7 +39,8 @@ class ProxyCLIPVision(OpenCLIPVision):
         pretrained (str, optional): open_clip tag or local checkpoint. Defaults to None.
         vfm (dict): the foundation model: a backbone returning a (B, C, h', w') map or a dict
             with ``'dense'`` (:class:`TimmViTTokens` for DINO; weights in its ``init_weights``).
-            Defaults to ``TimmViTTokens('vit_base_patch8_224.dino')``.
+            Defaults to ``TimmViTTokens('vit_base_patch8_224.dino', pos_embed_by_scale_factor=True)``
+            (DINO's own position resizing, as the official code's ``torch.hub`` DINO).
         beta (float): shift of the similarities. Defaults to 1.2.
         gamma (float): scale of the similarities. Defaults to 3.0.
         vfm_mean (Sequence[float], optional): the VFM's input mean (0-1 range); None: the
@@ -55,7 +57,8 @@ class ProxyCLIPVision(OpenCLIPVision):
     def __init__(self,
                  model_name: str,
                  pretrained: Optional[str] = None,
-                 vfm: dict = dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino'),
+                 vfm: dict = dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino',
+                                  pos_embed_by_scale_factor=True),
                  beta: float = 1.2,
                  gamma: float = 3.0,
                  vfm_mean: Optional[Sequence[float]] = IMAGENET_MEAN,
