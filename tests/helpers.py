@@ -16,6 +16,19 @@ CLIP_STD = [68.5005327, 66.6321579, 70.32316305]
 CLIP_PREPROCESSOR = dict(type='SegDataPreProcessor', mean=CLIP_MEAN, std=CLIP_STD, bgr_to_rgb=True)
 
 
+def tiny_maskclip_options(tmp_path, num_samples=4):
+    """A random tiny CLIP saved to a file, and the options (a dict) that put it into a MaskCLIP-style
+    config (``configs/maskclip/*.py``) with a small single-process test loader."""
+    import open_clip
+    clip_path = str(tmp_path / 'tiny_clip.pth')
+    torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
+    return clip_path, {'model.backbone.model_name': TINY, 'model.backbone.pretrained': clip_path,
+                       'model.decode_head.text_encoder.model_name': TINY,
+                       'model.decode_head.text_encoder.pretrained': clip_path,
+                       'test_dataloader.dataset.num_samples': num_samples, 'test_dataloader.num_workers': 0,
+                       'test_dataloader.persistent_workers': False}
+
+
 def tiny_classifier(vocabulary='toy', templates='single', model_name=TINY, **kwargs):
     """Config of a frozen tiny text classifier."""
     return dict(type='OpenCLIPTextClassifier', model_name=model_name, vocabulary=vocabulary, templates=templates,

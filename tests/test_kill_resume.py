@@ -21,7 +21,8 @@ def _config(tmp_path, kill_at=None):
     after a restart), single-process data loading, deterministic mode; ``kill_at``: the run
     SIGKILLs itself right after that iteration's checkpoint."""
     options = tiny_pretrain_options(max_iters=8, checkpoint_interval=2, batch_size=8)
-    hooks = f"[dict(type='SigkillAfterIterHook', at_iter={kill_at})]" if kill_at else '[]'
+    hooks = (f"[dict(type='SigkillAfterIterHook', at_iter={kill_at})]" if kill_at else
+             "[dict(type='ExportCLIPHook', filename='toy_clip.pth')]")
     lines = [f"_base_ = [{TOY_PRETRAIN!r}]", "randomness = dict(seed=0, deterministic=True)",
              "custom_imports = dict(imports=['mmseg_textsup', 'kill_hook'], allow_failed_imports=False)",
              "train_dataloader = dict(batch_size=8, num_workers=0, persistent_workers=False, dataset=dict(pipeline=["
@@ -65,9 +66,10 @@ def test_sigkill_then_resume_gives_the_uninterrupted_final_weights(tmp_path):
         assert torch.equal(a[key], b[key]), key
 
 
-def test_dist_train_on_two_processes_matches_single_process_training(tmp_path):
+def test_dist_train_on_two_processes_matches_single_process_training_then_resumes(tmp_path):
     """Same global batch (2 x 4 vs 8, negatives gathered), same samples per step: the final weights
-    agree to float rounding and the validation mIoU is the same."""
+    agree to float rounding and the validation mIoU is the same; the two processes then resume
+    from iteration 8 to 10 (``tools/dist_train.sh ... --resume``)."""
     import re
     config, options = _config(tmp_path)
     single, dist = str(tmp_path / 'single'), str(tmp_path / 'dist')
@@ -78,6 +80,7 @@ def test_dist_train_on_two_processes_matches_single_process_training(tmp_path):
                           'train_dataloader.batch_size=4'], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
+    assert osp.isfile(osp.join(dist, 'toy_clip.pth'))  # exported by rank 0
     a = torch.load(osp.join(single, 'iter_8.pth'), map_location='cpu')['state_dict']
     b = torch.load(osp.join(dist, 'iter_8.pth'), map_location='cpu')['state_dict']
     for key in a:
@@ -88,3 +91,10 @@ def test_dist_train_on_two_processes_matches_single_process_training(tmp_path):
         return re.findall(r'mIoU: ([\d.]+)', open(logs[0]).read())[-1]
 
     assert miou(single) == miou(dist)
+    longer = [o for o in options if not o.startswith(('train_cfg.max_iters=', 'param_scheduler.1.end='))]
+    longer += ['train_dataloader.batch_size=4', 'train_cfg.max_iters=10', 'param_scheduler.1.end=10']
+    run = subprocess.run(['bash', 'tools/dist_train.sh', config, '2', '--work-dir', dist, '--resume', '--cfg-options',
+                          *longer], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert 'resumed epoch: 0, iter: 8' in run.stdout + run.stderr
+    assert torch.load(osp.join(dist, 'iter_10.pth'), map_location='cpu')['meta']['iter'] == 10

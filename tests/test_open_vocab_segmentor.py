@@ -106,3 +106,15 @@ def test_api_segments_a_photograph(tmp_path):
     assert result.scores.shape == (3, 512, 512)
     assert result.class_names == ['person', 'flag', 'sky']
     assert np.allclose(result.scores.sum(0), 1, atol=1e-4)
+
+
+def test_api_segments_an_image_with_a_benchmark_config():
+    """Benchmark configs load their labels with LoadCheckedAnnotations, which the inference drops
+    (mmseg's drops only LoadAnnotations: KeyError 'seg_map_path')."""
+    model = build_open_vocab_model(osp.join(REPO_ROOT, 'configs/sclip/voc21.py'), cfg_options={
+        'model.backbone.model_name': TINY, 'model.backbone.pretrained': None,
+        'model.decode_head.text_encoder.model_name': TINY, 'model.decode_head.text_encoder.pretrained': None,
+        'model.decode_head.text_encoder.templates': 'single'})
+    image = np.random.default_rng(0).integers(0, 255, (60, 90, 3), dtype=np.uint8)
+    result = segment_image(model, image, ['cat', 'dog', 'grass'])
+    assert result.labels.shape == (60, 90) and result.class_names == ['cat', 'dog', 'grass']

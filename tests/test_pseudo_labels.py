@@ -79,7 +79,7 @@ def test_two_writers_of_one_file_never_share_a_temporary_file(tmp_path):
     assert np.array_equal(mmcv.imread(path, flag='unchanged'), label) and os.listdir(tmp_path) == ['a.png']
 
 
-def _toy_voc(root, n=24):
+def _toy_voc(root, n=16):
     from mmseg_textsup.datasets.toy.export import write_voc_layout
     write_voc_layout(str(root), {'train': (0, n)}, seed=0)
 
@@ -125,23 +125,23 @@ def test_pseudo_label_writing_killed_half_way_resumes_to_the_same_files(tmp_path
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'mIoU' in proc.stdout + proc.stderr and 'resumed job' not in proc.stdout + proc.stderr
     reference = _files(full)
-    assert len(reference) == 48
+    assert len(reference) == 32
     # interrupted run: it kills itself after a few batches were written
     killed = subprocess.run(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc, kill_at_batch=8), cwd=REPO_ROOT,
                             env=ENV, capture_output=True, text=True, timeout=300)
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     labels = osp.join(resumed, 'labels')
     partial = [f for f in os.listdir(labels) if f.endswith('.png') and '.tmp' not in f]
-    assert 4 <= len(partial) < 24, 'the kill should land half-way'
+    assert 4 <= len(partial) < 16, 'the kill should land half-way'
     for name in partial:  # whatever was written is a complete PNG
         assert mmcv.imread(osp.join(labels, name), flag='unchanged') is not None
     proc = subprocess.run(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), cwd=REPO_ROOT, env=ENV,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert _files(resumed) == reference
-    assert f'this run computed {24 - len(partial)} of the 24 images' in proc.stdout + proc.stderr  # a subset's mIoU
+    assert f'this run computed {16 - len(partial)} of the 16 images' in proc.stdout + proc.stderr  # a subset's mIoU
     # the finished job run again: nothing to compute, says so, exits 0 (MMEngine's sampler divided by zero)
     proc = subprocess.run(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), cwd=REPO_ROOT, env=ENV,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert f'all 24 images already have their labels in {resumed}: nothing to do' in proc.stdout
+    assert f'all 16 images already have their labels in {resumed}: nothing to do' in proc.stdout

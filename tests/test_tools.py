@@ -8,7 +8,7 @@ import mmcv
 import pytest
 import torch
 from conftest import REPO_ROOT
-from helpers import TINY, TOY_PRETRAIN, as_cli, tiny_pretrain_options
+from helpers import TINY, as_cli, tiny_maskclip_options
 
 pytestmark = pytest.mark.slow  # every test here starts subprocesses
 
@@ -47,31 +47,10 @@ def test_demo_names_missing_image(tmp_path):
     assert proc.returncode != 0 and 'nope.jpg' in proc.stderr
 
 
-def test_dist_train_two_cpu_processes_then_resume(tmp_path):
-    work_dir = str(tmp_path / 'dist')
-    options = tiny_pretrain_options(max_iters=4, checkpoint_interval=2)
-    _run(['bash', 'tools/dist_train.sh', TOY_PRETRAIN, '2', '--work-dir', work_dir, '--cfg-options',
-          *as_cli(options)])
-    assert osp.isfile(osp.join(work_dir, 'iter_4.pth'))
-    assert osp.isfile(osp.join(work_dir, 'toy_clip.pth'))
-    # stop after 4 iterations, then resume to 6 with the same two processes
-    options.update({'train_cfg.max_iters': 6, 'param_scheduler.1.end': 6})
-    log = _run(['bash', 'tools/dist_train.sh', TOY_PRETRAIN, '2', '--work-dir', work_dir, '--resume',
-                '--cfg-options', *as_cli(options)])
-    assert 'resumed epoch: 0, iter: 4' in log
-    assert torch.load(osp.join(work_dir, 'iter_6.pth'), map_location='cpu')['meta']['iter'] == 6
-
-
 def _tiny_maskclip_options(tmp_path):
     """A random tiny CLIP saved to a file, and the --cfg-options that put it into configs/maskclip/toy.py."""
-    import open_clip
-    clip_path = str(tmp_path / 'tiny_clip.pth')
-    torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
-    options = [f'model.backbone.model_name={TINY}', f'model.backbone.pretrained={clip_path}',
-               f'model.decode_head.text_encoder.model_name={TINY}',
-               f'model.decode_head.text_encoder.pretrained={clip_path}', 'test_dataloader.dataset.num_samples=4',
-               'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
-    return clip_path, options
+    clip_path, options = tiny_maskclip_options(tmp_path)
+    return clip_path, as_cli(options)
 
 
 def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):

@@ -8,6 +8,10 @@ from mmseg.apis import inference_model, init_model
 
 from ..vocabularies import VocabularyLike, load_vocabulary
 
+# test-pipeline steps that read files of a dataset, not the image (mmseg's inference removes
+# only its own LoadAnnotations)
+DATASET_LOADERS = ('LoadAnnotations', 'LoadCheckedAnnotations', 'LoadImageLevelLabels', 'LoadConfidenceMap')
+
 
 @dataclass
 class OpenVocabResult:
@@ -37,11 +41,14 @@ def build_open_vocab_model(config: Union[str, Config],
 
     mmseg's ``init_model`` builds it; without ``checkpoint`` the CLIP weights named in the
     config (``pretrained=``) are then loaded by ``init_weights`` (mmseg's tools never call
-    it: a checkpoint holds every weight there).
+    it: a checkpoint holds every weight there). The config's ``test_pipeline`` loses the steps
+    that read dataset files (:data:`DATASET_LOADERS`), so any image goes through it.
     """
     import mmseg_textsup  # noqa: F401  registers components
     config = Config.fromfile(config) if isinstance(config, str) else config.copy()
     model = init_model(config, checkpoint, device='cpu', cfg_options=cfg_options)
+    if model.cfg.get('test_pipeline'):
+        model.cfg.test_pipeline = [t for t in model.cfg.test_pipeline if t.get('type') not in DATASET_LOADERS]
     if checkpoint is None:
         model.init_weights()
     return model.to(device).eval()

@@ -1,32 +1,36 @@
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
 
-def _names(model) -> Optional[List[str]]:
-    encoder = getattr(model, 'text_encoder', None)
-    names = getattr(encoder, 'class_names', None)
-    return [str(n).strip().lower() for n in names] if names is not None else None
+def model_classes(model) -> Tuple[Optional[int], Optional[List[str]]]:
+    """(number, names) of a model's output labels: a segmentor's ``class_names`` (output order,
+    an inserted background included; SCLIP's many names per class fused), else its
+    ``num_classes`` without names (a plain decode head; CLIP-ES, whose background is not a word)."""
+    names = getattr(model, 'class_names', None)
+    if names is not None:
+        names = [str(n).strip().lower() for n in names]
+        return len(names), names
+    return getattr(model, 'num_classes', None), None
 
 
 def vocabulary_mismatch(model, classes: Sequence[str]) -> Optional[str]:
     """Why a model's classes do not match a dataset's ``classes`` (None when they do).
 
     The number must agree: a 9- or 21-class vocabulary on a 10-class set would be scored
-    against the wrong classes, under the dataset's names. Where the model names each of its
-    classes (a text classifier with one entry per output class) and at least half of them are
-    the dataset's names, the names both share must be at the same positions (two swapped
-    classes); vocabularies worded otherwise (synonyms, other spellings) are checked by count only.
+    against the wrong classes, under the dataset's names. Where the model names its classes
+    (:func:`model_classes`) and at least half of them are the dataset's names, the names both
+    share must be at the same positions (two swapped classes); vocabularies worded otherwise
+    (synonyms, other spellings) are checked by count only.
     """
-    count = getattr(model, 'num_classes', None)
+    count, names = model_classes(model)
     if count is None or not classes:
         return None
     if count != len(classes):
         return f'the model has {count} classes, the dataset {len(classes)} ({", ".join(map(str, classes[:4]))}, ...)'
-    names = _names(model)
-    if names is None or len(names) != count:  # e.g. CLIP-ES: a background class outside the vocabulary
+    if names is None:
         return None
     dataset = [str(c).strip().lower() for c in classes]
     shared = set(names) & set(dataset)
@@ -78,7 +82,7 @@ class ClassCheckHook(Hook):
                              "decode_head.num_classes) or the dataset the model's (dataset.metainfo).")
 
     def _check_labels(self, runner, data_batch) -> None:
-        count = getattr(self._model(runner), 'num_classes', None)
+        count = model_classes(self._model(runner))[0]
         if count is not None and isinstance(data_batch, dict):
             why = label_value_problem(count, data_batch.get('data_samples'))
             if why:

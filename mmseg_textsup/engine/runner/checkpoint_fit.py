@@ -53,13 +53,14 @@ def latest_intact_checkpoint(work_dir: str) -> Optional[str]:
     """The checkpoint ``--resume`` continues from: the one ``last_checkpoint`` names (MMEngine's
     rule) or, when that file is empty, names a missing file, or the checkpoint cannot be read (a
     kill during a save: with ``max_keep_ckpts`` MMEngine deletes the older file first), the newest
-    readable ``*.pth`` of the folder. None when there is none (training starts afresh)."""
+    readable ``iter_*.pth`` / ``epoch_*.pth`` of the folder. None when there is none (training starts afresh)."""
     named = None
     pointer = osp.join(work_dir, 'last_checkpoint')
     if osp.isfile(pointer):
         with open(pointer) as f:
             named = f.read().strip() or None
-    candidates = sorted(glob.glob(osp.join(work_dir, '*.pth')), key=osp.getmtime, reverse=True)
+    saved = glob.glob(osp.join(work_dir, 'iter_*.pth')) + glob.glob(osp.join(work_dir, 'epoch_*.pth'))
+    candidates = sorted(saved, key=osp.getmtime, reverse=True)  # CheckpointHook's names, not exported weights
     if named is not None:
         candidates = [named] + [c for c in candidates if osp.abspath(c) != osp.abspath(named)]
     for path in candidates:
