@@ -181,7 +181,7 @@ def test_confidence_is_the_crf_probability_or_eq8(confidence):
     torch.manual_seed(0)
     model = _tiny_clip_es(crf=True, confidence=confidence)
     rgb = np.random.default_rng(1).integers(0, 256, (24, 32, 3), dtype=np.uint8)
-    (labels, conf), = model.segment_batch([rgb], [np.array([1, 3])])
+    (labels, conf, _), = model.segment_batch([rgb], [np.array([1, 3])])
     names, cams = model.full_size_cams(rgb, np.array([1, 3]))
     names, scores = model.label_scores(names, cams)
     probs = torch.from_numpy(dense_crf(official_crf_image(rgb), scores.numpy(), **model.crf_cfg))

@@ -165,7 +165,7 @@ def test_crf_labels_and_the_cgl_ignore_map_from_the_official_cams(model, index):
 def test_pseudo_masks_end_to_end_are_the_official(model, index):
     """Image -> labels and confidence through segment_batch; mu = 0.95 gives the official 255s."""
     item = IMAGES[index]
-    (labels, confidence), = model.segment_batch([item['rgb'].numpy()], [_labels(item)])
+    (labels, confidence, _), = model.segment_batch([item['rgb'].numpy()], [_labels(item)])
     official = _official_labels(item)
     ignored = confidence < 0.95
     assert torch.equal(ignored, official == 255)

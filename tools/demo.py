@@ -15,11 +15,9 @@ import os.path as osp
 
 import mmcv
 import numpy as np
-from mmengine.structures import PixelData
-from mmseg.structures import SegDataSample
-from mmseg.visualization import SegLocalVisualizer
 
-from mmseg_textsup.apis import build_open_vocab_model, palette_for, parse_class_list, segment_image
+from mmseg_textsup.apis import (build_open_vocab_model, clip_tower_options, overlay_with_legend, parse_class_list,
+                                segment_image)
 
 DEFAULT_CONFIG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'maskclip', 'demo.py')
 
@@ -44,28 +42,17 @@ def main():
     logging.basicConfig(level=logging.INFO)
     if not osp.isfile(args.image):
         raise SystemExit(f'Image not found: {args.image}')
-    options = {}
-    for key in ('model.backbone', 'model.decode_head.text_encoder'):
-        if args.model:
-            options[f'{key}.model_name'] = args.model
-        if args.pretrained:
-            options[f'{key}.pretrained'] = None if args.pretrained.lower() == 'none' else args.pretrained
+    options = clip_tower_options(args.config, args.model, args.pretrained)
     try:
         model = build_open_vocab_model(args.config, args.checkpoint, args.device, options)
     except RuntimeError as exc:
         if 'Could not download' not in str(exc):
             raise
         raise SystemExit(f'{exc}\nTip: --pretrained /path/to/checkpoint.pt uses local weights.')
-    classes = parse_class_list(args.texts)
-    result = segment_image(model, args.image, classes, args.bg_threshold)
+    result = segment_image(model, args.image, parse_class_list(args.texts), args.bg_threshold)
+    rgb = mmcv.imread(args.image, channel_order='rgb')
+    mmcv.imwrite(overlay_with_legend(rgb, result.labels, result.class_names, args.opacity)[..., ::-1], args.out)
     names = result.class_names
-    visualizer = SegLocalVisualizer(vis_backends=[dict(type='LocalVisBackend')], save_dir=None,
-                                    alpha=args.opacity)
-    visualizer.set_dataset_meta(classes=names, palette=palette_for(len(names)))
-    sample = SegDataSample()
-    sample.pred_sem_seg = PixelData(data=result.labels[None])
-    image = mmcv.imread(args.image, channel_order='rgb')
-    visualizer.add_datasample('demo', image, sample, draw_gt=False, with_labels=True, out_file=args.out)
     shares = {names[c]: float((result.labels == c).mean()) for c in np.unique(result.labels)}
     print(f'wrote {args.out}; pixel shares: ' + ', '.join(f'{k} {v:.1%}' for k, v in sorted(shares.items())))
 

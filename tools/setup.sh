@@ -63,6 +63,14 @@ else
     echo "$WANT" > "$STAMP"
 fi
 
+# 4. Debian's Chromium for the web demo's browser test (Playwright drives it; its own browser
+#    download does not work offline). Only as root with apt; otherwise that test is skipped.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    log "installing Debian's chromium (browser test of tools/demo_app.py)"
+    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } \
+        || log "chromium could not be installed: the browser test will be skipped"
+fi
+
 "$PY" - <<'EOF'
 import mmcv, mmengine, mmseg, open_clip, torch, torchvision
 import mmcv.ops  # noqa: F401  compiled ops are required by mmseg

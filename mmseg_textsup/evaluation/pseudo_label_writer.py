@@ -1,7 +1,6 @@
 import math
 import os
 import os.path as osp
-import uuid
 from typing import Optional, Sequence, Tuple
 
 import mmcv
@@ -10,6 +9,8 @@ from mmengine.dist import get_rank, get_world_size
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmseg.registry import METRICS
+
+from ..utils import save_atomically
 
 
 def label_paths(out_dir: str, img_path: str):
@@ -46,10 +47,11 @@ def pending_pseudo_labels(cfg) -> Tuple[int, int]:
 def write_png_atomic(path: str, array: np.ndarray) -> None:
     """Write a PNG so that the path never holds a partial file (temporary file + rename; the
     temporary name is the writer's own, so two jobs writing one folder never share it)."""
-    tmp = f'{path}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp.png'
-    if not mmcv.imwrite(array, tmp):
-        raise OSError(f'could not write {tmp}')
-    os.replace(tmp, path)
+    def write(tmp):
+        if not mmcv.imwrite(array, tmp):
+            raise OSError(f'could not write {tmp}')
+
+    save_atomically(path, write)
 
 
 @METRICS.register_module()

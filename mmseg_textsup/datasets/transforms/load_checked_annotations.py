@@ -17,13 +17,20 @@ class LoadCheckedAnnotations(LoadAnnotations):
     palette PNGs (read as indices) and 16-bit maps with ids <= 255 load as usual. A missing
     file raises ``FileNotFoundError`` with its path, and a label map of another size than its
     image (``ori_shape``) a ``ValueError`` naming both (the training recipe would stretch it).
-    The file is read once; ``reduce_zero_label`` and ``label_map`` behave as in mmseg.
+    The file is read once; ``reduce_zero_label`` and ``label_map`` behave as in mmseg. An image
+    outside any dataset (no ``seg_map_path`` and no ``sample_idx``: mmseg's ``MMSegInferencer``,
+    which drops only its own ``LoadAnnotations``) has nothing to load and passes unchanged.
 
     Args:
         **kwargs: :class:`LoadAnnotations` arguments.
     """
 
     def _load_seg_map(self, results: dict) -> None:
+        if 'seg_map_path' not in results:
+            if 'sample_idx' in results:
+                raise KeyError(f"dataset sample {results.get('img_path')} has no label map: set the dataset's "
+                               'data_prefix.seg_map_path')
+            return
         path = results['seg_map_path']
         if self.backend_args is None and not osp.isfile(path):
             raise FileNotFoundError(f'annotation not found: {path}')

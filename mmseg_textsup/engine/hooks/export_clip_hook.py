@@ -1,5 +1,5 @@
-import os
 import os.path as osp
+from functools import partial
 from typing import Optional
 
 import torch
@@ -8,6 +8,7 @@ from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
 from ...models.clip import clip_state_dict_of
+from ...utils import save_atomically
 
 
 @HOOKS.register_module()
@@ -34,9 +35,7 @@ class ExportCLIPHook(Hook):
             return
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         path = path or osp.join(runner.work_dir, self.filename)
-        tmp = f'{path}.tmp'
-        torch.save(clip_state_dict_of(model), tmp)
-        os.replace(tmp, path)
+        save_atomically(path, partial(torch.save, clip_state_dict_of(model)))
         runner.logger.info(f'exported open_clip weights to {path}')
 
     def after_save_checkpoint(self, runner, checkpoint: dict) -> None:

@@ -143,6 +143,31 @@ class CLIPES(BaseSegmentor):
         self.confidence = confidence
         self.crf_workers = crf_workers
         self._crf_pool = None
+        self.background_words = background
+        self.return_scores = False
+
+    # ----------------------------------------------------------- vocabulary
+    @property
+    def class_names(self) -> List[str]:
+        """Label names in output order (``'background'`` at ``bg_index``)."""
+        names = self.text_encoder.class_names[:self.num_foreground]
+        return names if self.bg_index is None else ['background'] + names
+
+    def set_vocabulary(self, vocabulary) -> None:
+        """Replace the foreground classes (inference on any image); the background words stay,
+        but for those that name one of the classes."""
+        classes = load_vocabulary(vocabulary)
+        taken = {n.lower() for c in classes for n in ([c] if isinstance(c, str) else c)}
+        background = [w for w in self.background_words  # a given class is no background word
+                      if not taken & {n.lower() for n in ([w] if isinstance(w, str) else w)}]
+        self.text_encoder.set_vocabulary(classes + background)
+        self.num_foreground = len(classes)
+        self.num_classes = self.num_foreground + (self.bg_index is not None)
+
+    def all_labels(self) -> List[int]:
+        """Image-level labels naming every foreground class (an image of unknown content)."""
+        offset = 1 if self.bg_index == 0 else 0
+        return list(range(offset, self.num_foreground + offset))
 
     # --------------------------------------------------------------- labels
     def _to_vocabulary(self, labels) -> List[int]:
@@ -228,7 +253,9 @@ class CLIPES(BaseSegmentor):
         return torch.cat([names.new_tensor([self.bg_index]), names]), torch.cat([(1 - top) ** self.bg_power, cams])
 
     def segment_batch(self, rgbs: List[np.ndarray], labels: list) -> List[tuple]:
-        """(labels (H, W), confidence (H, W)) of every image (H, W, 3) uint8 RGB. With
+        """(labels (H, W), confidence (H, W), scores) of every image (H, W, 3) uint8 RGB; scores
+        (``num_classes``, H, W), the label scores normalised over the present labels (0 for
+        absent classes), only with ``return_scores`` (else None). With
         ``crf_workers``, each image's CRF is handed to the processes as soon as its CAMs are
         ready, so the CRFs of earlier images run while the CAMs of later ones are computed."""
         if self.crf_workers and self._crf_pool is None:
@@ -250,7 +277,11 @@ class CLIPES(BaseSegmentor):
                 confidence = cam_confidence(cams)
             else:
                 confidence = (scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-12)).amax(dim=0)
-            results.append((names[scores.argmax(dim=0)], confidence))
+            full = None
+            if self.return_scores:
+                full = scores.new_zeros(self.num_classes, *scores.shape[1:])
+                full[names] = scores / scores.sum(dim=0, keepdim=True).clamp_min(1e-12)
+            results.append((names[scores.argmax(dim=0)], confidence, full))
         return results
 
     # ------------------------------------------------------------- segmentor API
@@ -266,13 +297,16 @@ class CLIPES(BaseSegmentor):
             shapes.append(sample.metainfo.get('img_shape', inputs.shape[2:]))
         results = self.segment_batch([rgbs[b, :h, :w] for b, (h, w) in enumerate(shapes)],
                                      [s.image_labels for s in data_samples])
-        for sample, (h, w), (labels, confidence) in zip(data_samples, shapes, results):
+        for sample, (h, w), (labels, confidence, scores) in zip(data_samples, shapes, results):
             ori = tuple(sample.metainfo.get('ori_shape', (h, w)))
             if ori != (h, w):
                 labels = F.interpolate(labels[None, None].float(), size=ori, mode='nearest')[0, 0].long()
                 confidence = F.interpolate(confidence[None, None], size=ori, mode='bilinear')[0, 0]
+                scores = None if scores is None else F.interpolate(scores[None], size=ori, mode='nearest')[0]
             sample.set_data(dict(pred_sem_seg=PixelData(data=labels[None]),
                                  confidence=PixelData(data=confidence[None])))
+            if scores is not None:
+                sample.set_data(dict(seg_logits=PixelData(data=scores)))
         return data_samples
 
     def loss(self, inputs: Tensor, data_samples: SampleList):

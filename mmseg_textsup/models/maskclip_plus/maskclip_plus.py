@@ -134,6 +134,13 @@ class MaskCLIPPlus(EncoderDecoder):
     def class_names(self) -> List[str]:
         return self.decode_head.conv_seg.class_names
 
+    def set_vocabulary(self, vocabulary) -> None:
+        """Replace the student's classes for inference (its classifier is the text embeddings;
+        a learnt background stays); the teacher, read in training only, keeps its own."""
+        self.decode_head.conv_seg.text_encoder.set_vocabulary(vocabulary)
+        self.num_classes = self.out_channels = self.decode_head.conv_seg.num_classes
+        self.decode_head.num_classes = self.decode_head.out_channels = self.num_classes
+
     def _match_teacher_classes(self) -> Tensor:
         """For every student class, the teacher's output channel of the same name (or -1)."""
         lookup = {normalise_class_name(n): i for i, n in enumerate(self.teacher.class_names)}

@@ -54,6 +54,11 @@ class SegCLIPPretrainer(ImageTextPretrainer):
                                   num_centers=self.backbone.group.num_centers))
         self.superpixel_kl = MODELS.build(superpixel_kl) if superpixel_kl is not None else None
 
+    @property
+    def out_channels(self) -> int:
+        """With a background threshold the zero-shot scores hold the background channel."""
+        return self.text_encoder.num_classes + (self.bg_threshold is not None)
+
     def postprocess_result(self, seg_logits: Tensor, data_samples: OptSampleList = None) -> SampleList:
         """The zero-shot scores already hold the background channel (official read-out)."""
         return BaseSegmentor.postprocess_result(self, seg_logits, data_samples)

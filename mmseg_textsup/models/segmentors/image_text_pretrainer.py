@@ -80,7 +80,7 @@ class ImageTextPretrainer(BaseSegmentor):
         self.bg_index = bg_index
         self.test_cfg = ConfigDict(test_cfg if test_cfg is not None else dict(mode='whole'))
         self.align_corners = False
-        self.num_classes = self.out_channels = self.text_encoder.num_classes
+        self.num_classes = self.text_encoder.num_classes
 
     def classifier_options(self) -> dict:
         """Extra :class:`OpenCLIPTextClassifier` arguments of a subclass (SimSeg's token pooling)."""
@@ -89,7 +89,12 @@ class ImageTextPretrainer(BaseSegmentor):
     # ----------------------------------------------------------- vocabulary
     def set_vocabulary(self, vocabulary: VocabularyLike) -> None:
         self.text_encoder.set_vocabulary(vocabulary)
-        self.num_classes = self.out_channels = self.text_encoder.num_classes
+        self.num_classes = self.text_encoder.num_classes
+
+    @property
+    def out_channels(self) -> int:
+        """Channels of ``encode_decode()``'s scores (the sliding-window buffer's)."""
+        return self.text_encoder.num_classes
 
     @property
     def class_names(self) -> List[str]:
