@@ -18,6 +18,7 @@ import json
 import os
 import os.path as osp
 import sys
+from pathlib import Path
 
 import mmcv
 import numpy as np
@@ -82,7 +83,7 @@ def check_classes(out, class_names):
         if written != class_names:
             raise SystemExit(f'{out} holds outputs for other classes ({", ".join(written)}): use another --out')
     else:
-        save_atomically(path, lambda tmp: json.dump(dict(classes=class_names), open(tmp, 'w'), indent=1))
+        save_atomically(path, lambda tmp: Path(tmp).write_text(json.dumps(dict(classes=class_names), indent=1)))
 
 
 def write(paths, bgr, result, opacity):
@@ -120,7 +121,7 @@ def main(argv=None):
         bar.update()
     failed_file = osp.join(args.out, 'failed.txt')
     if failed:
-        save_atomically(failed_file, lambda tmp: open(tmp, 'w').write('\n'.join(failed) + '\n'))
+        save_atomically(failed_file, lambda tmp: Path(tmp).write_text('\n'.join(failed) + '\n'))
         print(f'\n{len(failed)} of {len(todo)} images failed (listed in {failed_file})', file=sys.stderr)
         return 1
     if osp.isfile(failed_file):
