@@ -48,6 +48,21 @@ def test_table_of_the_frontier_methods_on_the_folders_that_exist(tmp_path, capsy
     assert all(f'| {m} |' in table for m in METHODS)
 
 
+@pytest.mark.slow
+def test_table_of_cass_with_its_dino(tmp_path):
+    """CASS in the table, its DINO a tiny random timm ViT of the tower's width (no weight file)."""
+    write_voc_layout(str(tmp_path / 'data' / 'VOCdevkit' / 'VOC2012'), {'val': (0, 1)})
+    argv = ['benchmark_table.py', f'{REPO_ROOT}/configs/cass', '--benchmarks', 'voc21', '--data-dir',
+            str(tmp_path / 'data'), '--out', str(tmp_path / 'out'), '--cfg-options', *tiny_options(),
+            'model.backbone.vfm.pretrained=None', 'model.backbone.vfm.model_kwargs.embed_dim=128',
+            'model.backbone.vfm.model_kwargs.depth=1', 'model.backbone.vfm.model_kwargs.num_heads=2']
+    with mock.patch.object(sys, 'argv', argv):
+        runpy.run_path(f'{REPO_ROOT}/tools/benchmark_table.py', run_name='__main__')
+    with open(tmp_path / 'out' / 'results.csv') as f:
+        (row, ) = csv.DictReader(f)
+    assert row['method'] == 'cass' and 0 <= float(row['mIoU']) <= 100 and float(row['images_per_s']) > 0
+
+
 def _table(tmp_path, name, launcher):
     args = [f'{REPO_ROOT}/tools/benchmark_table.py', f'{REPO_ROOT}/configs/sclip', f'{REPO_ROOT}/configs/naclip',
             '--benchmarks', 'voc21', '--data-dir', str(tmp_path / 'data'), '--out', str(tmp_path / name),

@@ -4,8 +4,8 @@ training-free dense modes after MaskCLIP (SCLIP, ClearCLIP, NACLIP) next to Mask
     python tools/benchmark/maskclip_dense.py [--model ViT-B-16] [--size 448]
 
 Prints each mode's time relative to MaskCLIP's (NACLIP also with its PAMR post-processing: 10
-steps, dilations 8 / 16, on 21 class maps at the input size; ProxyCLIP with its DINO ViT-B/8 tower,
-random weights), then, last, (MaskCLIP dense forward time) /
+steps, dilations 8 / 16, on 21 class maps at the input size; ProxyCLIP and CASS with their DINO
+ViT-B/8 tower, random weights), then, last, (MaskCLIP dense forward time) /
 (open_clip encode_image time); target <= 1.10.
 """
 import argparse
@@ -15,7 +15,8 @@ import torch
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
 from mmseg_textsup.models.backbones.open_clip_vision import resize_pos_embed
-from mmseg_textsup.models.training_free import PEARLPropagation, ProxyCLIPVision, ResCLIPVision, SCCLIPVision, pamr
+from mmseg_textsup.models.training_free import (CASSVision, PEARLPropagation, ProxyCLIPVision, ResCLIPVision,
+                                                SCCLIPVision, pamr)
 from benchmark_utils import compare, format_report
 
 
@@ -50,6 +51,9 @@ def main():
                             rcs_blocks=sorted({index(i) for i in (5, 6, 7, 8)})).eval()
     resclip.visual.load_state_dict(clip.visual.state_dict())
 
+    cass = CASSVision(args.model, pos_embed_by_scale_factor=True).eval()
+    cass.visual.load_state_dict(clip.visual.state_dict())
+
     propagation = PEARLPropagation()
     text = torch.randn(21, tower.embed_dim)
 
@@ -78,12 +82,13 @@ def main():
             'ProxyCLIP dense': lambda: proxy(x),
             'SC-CLIP dense': lambda: sc_clip(x),
             'ResCLIP dense': lambda: resclip(x, text_embeddings=text),
+            'CASS dense': lambda: cass(x),
         }, repeats=args.repeats)
     print(f'{args.model}, {args.batch}x3x{args.size}x{args.size}, CPU threads: {torch.get_num_threads()}')
     print(format_report(medians, 'open_clip encode_image'))
     maskclip = medians['MaskCLIP dense (maskclip mode)']
     for name in ('SCLIP', 'ClearCLIP', 'NACLIP', 'NACLIP + PAMR', 'ProxyCLIP', 'SC-CLIP', 'PEARL',
-                 'PEARL + propagation', 'ResCLIP'):
+                 'PEARL + propagation', 'ResCLIP', 'CASS'):
         print(f'{name} dense / MaskCLIP dense = {medians[name + " dense"] / maskclip:.3f}')
     ratio = medians['MaskCLIP dense (maskclip mode)'] / medians['open_clip encode_image']
     print(f'dense / encode_image = {ratio:.3f} (target <= 1.10)')

@@ -311,6 +311,13 @@ class OpenCLIPVision(BaseModule):
                 tokens[i] = x
         return x, attns, tokens
 
+    def last_keys(self, x: Tensor) -> Tensor:
+        """The keys of the last block's attention for the patches (B, C, h, w), channels head by head
+        (no projection; the toy's stand-in for DINO's keys in CASS)."""
+        tokens, grid = self.embed(x)
+        k = qkv(self.blocks[-1], self.run_blocks(tokens, 0, self.num_blocks - 1)[0])[1][:, 1:]
+        return k.transpose(1, 2).reshape(x.shape[0], -1, *grid)
+
     def head(self, x: Tensor) -> Tensor:
         """``ln_post`` followed by the projection into the joint space."""
         x = self.visual.ln_post(x)
