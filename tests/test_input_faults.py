@@ -1,16 +1,20 @@
 """Bad inputs a user meets get a clear outcome naming the file: an empty dataset, NaN pixels, a
-label map of another size than its image."""
+label map of another size than its image, initial weights that cannot be downloaded."""
 import os.path as osp
+from urllib.error import URLError
 
 import numpy as np
 import pytest
 import torch
+from conftest import REPO_ROOT
 from helpers import TINY, tiny_maskclip_options
 from mmcv.transforms import LoadImageFromFile
+from mmengine.config import Config
 from mmseg.registry import MODELS, TRANSFORMS
 from mmseg.structures import SegDataSample
 
-from mmseg_textsup.engine.runner.tool_runner import build_runner, load_config
+from mmseg_textsup.engine.runner.tool_runner import (_naming_unreachable_weights, build_runner, load_config,
+                                                     remote_weights)
 
 
 def test_an_empty_dataset_is_named_as_empty(tmp_path):
@@ -52,3 +56,21 @@ def test_a_label_map_of_another_size_than_its_image_is_named(tmp_path):
     with pytest.raises(ValueError, match=rf"{osp.join(tmp_path, 'a.png')}: a label map of 50 x 40 pixels for the "
                                          rf"image {osp.join(tmp_path, 'a.jpg')} of 60 x 40"):
         TRANSFORMS.build(dict(type='LoadCheckedAnnotations'))(results)
+
+
+@pytest.mark.parametrize('config', ['maskclip_plus/voc.py', 'clip_es/voc21_deeplabv2.py'])
+def test_an_imagenet_initialisation_that_cannot_be_downloaded_names_its_config_key(config):
+    """MMEngine's own error is urllib's alone; the students' ImageNet ResNet-101 is a Pretrained init_cfg."""
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', config))
+    assert remote_weights(cfg.model) == [('model.backbone.init_cfg.checkpoint', 'open-mmlab://resnet101_v1c')]
+
+    class Offline(torch.nn.Module):
+        def init_weights(self):
+            raise URLError('[Errno -2] Name or service not known')
+
+    model = Offline()
+    _naming_unreachable_weights(model, cfg.model)
+    with pytest.raises(RuntimeError, match=r"model\.backbone\.init_cfg\.checkpoint='open-mmlab://resnet101_v1c'.*"
+                                           r"--cfg-options model\.backbone\.init_cfg\.checkpoint=.*"
+                                           r"model\.backbone\.init_cfg=None"):
+        model.init_weights()

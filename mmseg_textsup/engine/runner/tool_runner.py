@@ -9,7 +9,9 @@ Default work folder: ``work_dirs/<config folder>/<config name>`` (``configs/segc
 import argparse
 import os
 import os.path as osp
-from typing import Optional
+import socket
+from typing import List, Optional, Tuple
+from urllib.error import URLError
 
 from mmengine.config import Config, DictAction
 from mmengine.model import is_model_wrapper
@@ -90,6 +92,49 @@ def _naming_empty_datasets(build):
     return build_dataloader
 
 
+#: Checkpoint prefixes MMEngine downloads (``Pretrained`` init_cfg / ``pretrained``).
+REMOTE_PREFIXES = ('open-mmlab://', 'openmmlab://', 'torchvision://', 'mmcls://', 'mmpretrain://', 'http://',
+                   'https://')
+
+
+def remote_weights(node, path: str = 'model') -> List[Tuple[str, str]]:
+    """(config key, checkpoint) of every ``Pretrained`` init_cfg or ``pretrained`` of a model config
+    that MMEngine would download (the ImageNet initialisation of a student backbone)."""
+    found = []
+    if isinstance(node, dict):
+        if node.get('type') == 'Pretrained' and str(node.get('checkpoint', '')).startswith(REMOTE_PREFIXES):
+            found.append((f'{path}.checkpoint', node['checkpoint']))
+        if str(node.get('pretrained', '')).startswith(REMOTE_PREFIXES):
+            found.append((f'{path}.pretrained', node['pretrained']))
+        for key, value in node.items():
+            found += remote_weights(value, f'{path}.{key}')
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            found += remote_weights(value, f'{path}.{i}')
+    return found
+
+
+def _naming_unreachable_weights(model, model_cfg) -> None:
+    """Make a failed download in ``model.init_weights`` name the config keys of the remote weights and
+    what to set instead (MMEngine's error is urllib's alone)."""
+    init_weights = model.init_weights
+
+    def checked_init_weights():
+        try:
+            return init_weights()
+        except (URLError, ConnectionError, socket.timeout) as e:
+            remote = remote_weights(model_cfg)
+            if not remote:
+                raise
+            keys = '; '.join(f'{key}={checkpoint!r}' for key, checkpoint in remote)
+            raise RuntimeError(
+                f'could not download the initial weights ({e}): {keys}. Pass a local file with --cfg-options '
+                f'{remote[0][0]}=/path/to/weights.pth, or set {remote[0][0].rsplit(".", 1)[0]}=None for a random '
+                'initialisation.') from e
+
+    model.init_weights = checked_init_weights
+
+
 def build_runner(cfg: Config, channels_last: bool = False, testing: bool = False) -> Runner:
     """A Runner for ``cfg`` (its ``runner_type`` if any), set up for CPU distribution, with the
     :class:`ClassCheckHook`, naming an empty dataset.
@@ -112,6 +157,7 @@ def build_runner(cfg: Config, channels_last: bool = False, testing: bool = False
         use_separate_ddp_for_testing(cfg, cfg.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     runner.build_dataloader = _naming_empty_datasets(runner.build_dataloader)  # what the loops call
+    _naming_unreachable_weights(unwrapped_model(runner), cfg.model)  # what runner.train() calls
     return runner
 
 
