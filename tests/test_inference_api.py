@@ -15,6 +15,7 @@ from mmseg.apis import MMSegInferencer
 from mmseg.registry import MODELS
 
 from mmseg_textsup.apis import build_open_vocab_model, model_class_names, segment_image
+from mmseg_textsup.apis.open_vocab import inference_pipeline
 
 CLASSES = ['cat', ['grass', 'lawn'], 'sky']
 
@@ -53,8 +54,11 @@ FAMILIES = {
     'clearclip': [('cityscapes.py', _training_free(), False)],
     'naclip': [('voc21.py', _training_free(), False)],  # PAMR
     'pearl': [('context60.py', _training_free(), False)],
-    'resclip': [('voc21.py', _training_free({'model.backbone.rcs_blocks': [0, 1]}, 'TextSup-Tiny-ViT16'),
-                 False)],  # text-guided backbone (patch 16: its full-image affinities at patch 8 take 29 GB)
+    'resclip': [('voc21.py', _training_free({'model.backbone.rcs_blocks': [0, 1],
+                                             'test_dataloader.dataset.pipeline.1.scale': (2048, 160)},
+                                            'TextSup-Tiny-ViT16'), False)],
+    # text-guided backbone (patch 16 and a short side of 160: its path check over every pair of patches of
+    # the whole image is quadratic in their number; at patch 8 and 336 px its affinities take 29 GB)
     'sc_clip': [('coco_object.py', _training_free({
         f'model.backbone.{k}': v for k, v in dict(pre_adjust_idx=0, post_adjust_idx=0, multi_start_idx=0,
                                                   multi_end_idx=1).items()}), False)],
@@ -121,6 +125,16 @@ def test_every_family_segments_an_image(folder, config, options, trained, tmp_pa
     # (but for SegCLIP, whose official cross-attention mixes the images of a batch: cross_context, and
     # CASS, whose randomised SVD draws from the global generator as in the official code)
     assert np.array_equal(one.labels, results[1].labels) or folder in ('segclip', 'cass')
+
+
+@pytest.mark.parametrize('config, short_side', [('sclip/voc21.py', 336), ('cass/cityscapes.py', 560),
+                                                ('proxyclip/ade20k.py', 448), ('maskclip/voc20.py', 512)])
+def test_own_images_get_the_test_loops_resize(config, short_side):
+    """The pipeline of the test dataset, not the base's ``test_pipeline`` variable left behind by a leaf
+    config that sets its protocol's pipeline (SCLIP's short side 336, not the dataset base's 512)."""
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', config))
+    resize = [t for t in inference_pipeline(cfg) if t['type'] == 'Resize']
+    assert [tuple(t['scale']) for t in resize] == [(2048, short_side)]
 
 
 def test_closed_set_student_names_its_classes_when_given_others(tmp_path):

@@ -23,6 +23,8 @@ TIMM_TINY = 'vit_tiny_patch16_224'
 
 #: A tiny build of every registered vision backbone (the test below fails for one missing here).
 TINY_BACKBONES = {
+    'CASSVision': dict(model_name=TINY, vfm=dict(type='TimmViTTokens', model_name=TIMM_TINY,
+                                                 model_kwargs=dict(embed_dim=64, num_heads=2, depth=1))),
     'OpenCLIPVision': dict(model_name=TINY, outputs=('dense', 'global')),
     'ProxyCLIPVision': dict(model_name=TINY, vfm=dict(type='TimmViTTokens', model_name=TIMM_TINY)),
     'ResCLIPVision': dict(model_name=TINY, rcs_blocks=(0, )),

@@ -49,11 +49,13 @@ def parse_class_list(text: str) -> List[List[str]]:
 def inference_pipeline(cfg: Config) -> List[dict]:
     """The config's test pipeline for images that belong to no dataset.
 
-    ``test_pipeline`` (else the test dataset's pipeline) without the steps that read a
-    dataset's files (:data:`DATASET_LOADERS`); a generated-sample loader (:data:`SAMPLE_LOADERS`)
-    becomes ``LoadImageFromFile``.
+    The test dataset's pipeline, what ``tools/test.py`` runs (else ``test_pipeline``: a leaf config
+    that sets its protocol's pipeline on the dataset leaves its base's ``test_pipeline`` variable
+    behind), without the steps that read a dataset's files (:data:`DATASET_LOADERS`); a
+    generated-sample loader (:data:`SAMPLE_LOADERS`) becomes ``LoadImageFromFile``.
     """
-    pipeline = cfg.get('test_pipeline') or cfg.test_dataloader.dataset.pipeline
+    dataset = (cfg.get('test_dataloader') or {}).get('dataset') or {}
+    pipeline = dataset.get('pipeline') or cfg.get('test_pipeline')
     steps = [dict(type='LoadImageFromFile') if t['type'] in SAMPLE_LOADERS else dict(t) for t in pipeline
              if t['type'] not in DATASET_LOADERS]
     if not steps or steps[0]['type'] != 'LoadImageFromFile':

@@ -51,7 +51,11 @@ def main():
                             rcs_blocks=sorted({index(i) for i in (5, 6, 7, 8)})).eval()
     resclip.visual.load_state_dict(clip.visual.state_dict())
 
-    cass = CASSVision(args.model, pos_embed_by_scale_factor=True).eval()
+    width, heads = tower.visual.conv1.out_channels, tower.blocks[-1].attn.num_heads
+    dino_size = {} if width == 768 else dict(model_kwargs=dict(embed_dim=width, num_heads=heads))  # tiny towers
+    dino = dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino', pos_embed_by_scale_factor=True,
+                **dino_size)
+    cass = CASSVision(args.model, pos_embed_by_scale_factor=True, vfm=dino).eval()
     cass.visual.load_state_dict(clip.visual.state_dict())
 
     propagation = PEARLPropagation()

@@ -107,7 +107,8 @@ class CASSVision(OpenCLIPVision):
     part in the last attention.
 
     ``forward`` returns ``dense`` (B, D, h, w) and ``global`` (B, D): the class token of the full
-    last block (the object-presence prior of :class:`CASSHead`).
+    last block (the object-presence prior of :class:`CASSHead`); ``forward_features(x, ('dense', ))``
+    the first alone.
 
     Args:
         model_name (str): open_clip ViT architecture.
@@ -178,6 +179,14 @@ class CASSVision(OpenCLIPVision):
         return self.head(self.run_blocks(tokens)[0][:, 0])
 
     def forward(self, x: Tensor) -> Dict[str, Tensor]:
+        """``dense`` (B, D, h, w) and ``global`` (B, D) in one pass."""
+        dense, cls = self._dense_and_global(x)
+        return {'dense': dense, 'global': cls}
+
+    def dense_features(self, x: Tensor) -> Tensor:
+        return self._dense_and_global(x)[0]
+
+    def _dense_and_global(self, x: Tensor) -> Tuple[Tensor, Tensor]:
         tokens, grid = self.embed(x)
         x_in = self.run_blocks(tokens, 0, self.num_blocks - 1)[0]
         last = self.blocks[-1]
@@ -190,4 +199,4 @@ class CASSVision(OpenCLIPVision):
             logits = spectral_attention_logits(k[b], dino, rescale=self.rescale)
             weights.append((logits + neighbourhood).softmax(dim=-1))
         dense = self.head(attend(last, torch.stack(weights), v))
-        return {'dense': dense.transpose(1, 2).reshape(x.shape[0], -1, *grid), 'global': self.head(last(x_in)[:, 0])}
+        return dense.transpose(1, 2).reshape(x.shape[0], -1, *grid), self.head(last(x_in)[:, 0])
