@@ -1,6 +1,14 @@
 """Shared test helpers: tiny towers, toy batches, and one runner for every model mode
 (like mmseg's ``_segmentor_forward_train_test``)."""
+import contextlib
+import glob
+import io
+import os
 import os.path as osp
+import runpy
+import sys
+import time
+from unittest import mock
 
 import torch
 from conftest import REPO_ROOT
@@ -14,6 +22,29 @@ TOY = 'TextSup-Toy-ViT'  # the toy CLIP's architecture
 CLIP_MEAN = [122.7709383, 116.7460125, 104.09373615]
 CLIP_STD = [68.5005327, 66.6321579, 70.32316305]
 CLIP_PREPROCESSOR = dict(type='SegDataPreProcessor', mean=CLIP_MEAN, std=CLIP_STD, bgr_to_rgb=True)
+
+
+def run_tool(script, args, work_dir):
+    """``python SCRIPT ARGS`` from the repository root, in this process: the script's ``__main__`` with
+    its command line in ``sys.argv``, without an interpreter's start-up (10-13 s of imports on these
+    machines), with one torch thread as the subprocesses of the tests get (``OMP_NUM_THREADS=1``: their
+    results are compared bit for bit). An error is raised as the tool raises it. Returns what it printed
+    and the MMEngine logs it wrote under ``work_dir``."""
+    start, cwd, out, threads = time.time() - 1, os.getcwd(), io.StringIO(), torch.get_num_threads()
+    deterministic = torch.are_deterministic_algorithms_enabled()  # randomness.deterministic sets it globally
+    try:
+        os.chdir(REPO_ROOT)
+        torch.set_num_threads(1)
+        with mock.patch.object(sys, 'argv', [script, *map(str, args)]), contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(out):
+            runpy.run_path(osp.join(REPO_ROOT, script), run_name='__main__')
+    finally:
+        os.chdir(cwd)
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)
+    logs = [p for p in sorted(glob.glob(osp.join(str(work_dir), '**', '*.log'), recursive=True))
+            if osp.getmtime(p) >= start]
+    return out.getvalue() + ''.join(open(p).read() for p in logs)
 
 
 def tiny_maskclip_options(tmp_path, num_samples=4):

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from conftest import REPO_ROOT
 from dist_utils import _free_port
+from helpers import run_tool
 
 from mmseg_textsup.datasets.toy.export import write_voc_layout
 
@@ -64,17 +65,22 @@ def test_table_of_cass_with_its_dino(tmp_path):
 
 
 def _table(tmp_path, name, launcher):
-    args = [f'{REPO_ROOT}/tools/benchmark_table.py', f'{REPO_ROOT}/configs/sclip', f'{REPO_ROOT}/configs/naclip',
-            '--benchmarks', 'voc21', '--data-dir', str(tmp_path / 'data'), '--out', str(tmp_path / name),
-            '--cfg-options', *OPTIONS, 'randomness.seed=0']  # the same random towers in both runs
+    """The table of SCLIP and NACLIP on VOC21: on two processes (torchrun, a subprocess) or on one (in
+    this process, ``run_tool``)."""
+    args = [f'{REPO_ROOT}/configs/sclip', f'{REPO_ROOT}/configs/naclip', '--benchmarks', 'voc21', '--data-dir',
+            str(tmp_path / 'data'), '--out', str(tmp_path / name), '--cfg-options', *OPTIONS,
+            'randomness.seed=0']  # the same random towers in both runs
     if launcher:
-        args = ['-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', str(_free_port()), *args,
-                '--launcher', 'pytorch']
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run([sys.executable, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        env = dict(os.environ, OMP_NUM_THREADS='1')
+        proc = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port',
+                               str(_free_port()), f'{REPO_ROOT}/tools/benchmark_table.py', *args, '--launcher',
+                               'pytorch'], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        out = proc.stdout
+    else:
+        out = run_tool('tools/benchmark_table.py', args, tmp_path / name)
     with open(tmp_path / name / 'results.csv') as f:
-        return {r['method']: float(r['mIoU']) for r in csv.DictReader(f)}, proc.stdout
+        return {r['method']: float(r['mIoU']) for r in csv.DictReader(f)}, out
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch
 from conftest import REPO_ROOT
-from helpers import TOY_PRETRAIN, tiny_pretrain_options
+from helpers import TOY_PRETRAIN, run_tool, tiny_pretrain_options
 
 pytestmark = pytest.mark.slow  # every test here starts subprocesses
 
@@ -40,6 +40,12 @@ def _train(config, options, work_dir, resume=False):
                             text=True, start_new_session=True)
 
 
+def _train_here(config, options, work_dir, resume=False):
+    """The same command line in this process (``run_tool``: one torch thread, as the subprocesses)."""
+    run_tool('tools/train.py', [config, '--work-dir', work_dir, *(['--resume'] if resume else []), '--cfg-options',
+                                *options], work_dir)
+
+
 def test_sigkill_resume_and_dist_train_give_the_uninterrupted_single_process_weights(tmp_path):
     """One uninterrupted single-process run is the reference of both:
 
@@ -51,8 +57,7 @@ def test_sigkill_resume_and_dist_train_give_the_uninterrupted_single_process_wei
     import re
     config, options = _config(tmp_path)
     full, killed, dist = str(tmp_path / 'full'), str(tmp_path / 'killed'), str(tmp_path / 'dist')
-    proc = _train(config, options, full)
-    assert proc.wait(timeout=300) == 0, proc.stderr.read()[-3000:]
+    _train_here(config, options, full)
     kill_config, _ = _config(tmp_path, kill_at=4)
     proc = _train(kill_config, options, killed)
     proc.wait(timeout=300)
@@ -65,8 +70,7 @@ def test_sigkill_resume_and_dist_train_give_the_uninterrupted_single_process_wei
         good = f.read()
     with open(osp.join(killed, 'iter_6.pth'), 'wb') as f:
         f.write(good[:len(good) // 2])
-    proc = _train(config, options, killed, resume=True)
-    assert proc.wait(timeout=300) == 0, proc.stderr.read()[-3000:]
+    _train_here(config, options, killed, resume=True)
     a = torch.load(osp.join(full, 'iter_8.pth'), map_location='cpu')['state_dict']
     b = torch.load(osp.join(killed, 'iter_8.pth'), map_location='cpu')['state_dict']
     assert a.keys() == b.keys()

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import REPO_ROOT
-from helpers import TINY
+from helpers import TINY, run_tool
 
 from mmseg_textsup.evaluation import PseudoLabelWriter, add_pseudo_label_writing
 
@@ -103,6 +103,11 @@ def _pseudo_label_cmd(tmp_path, out_dir, clip_path, voc, kill_at_batch=None):
             *options]
 
 
+def _in_process(cmd, tmp_path):
+    """The uninterrupted runs of a command line in this process (``run_tool``); the killed one is a subprocess."""
+    return run_tool(cmd[1], cmd[2:], tmp_path / 'wd')
+
+
 def _files(out_dir):
     found = {}
     for sub in ('labels', 'confidence'):
@@ -120,10 +125,8 @@ def test_pseudo_label_writing_killed_half_way_resumes_to_the_same_files(tmp_path
     clip_path = str(tmp_path / 'tiny_clip.pth')
     torch.save(open_clip.create_model(TINY, pretrained=None).state_dict(), clip_path)
     full, resumed = str(tmp_path / 'full'), str(tmp_path / 'resumed')
-    proc = subprocess.run(_pseudo_label_cmd(tmp_path, full, clip_path, voc), cwd=REPO_ROOT, env=ENV,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert 'mIoU' in proc.stdout + proc.stderr and 'resumed job' not in proc.stdout + proc.stderr
+    log = _in_process(_pseudo_label_cmd(tmp_path, full, clip_path, voc), tmp_path)
+    assert 'mIoU' in log and 'resumed job' not in log
     reference = _files(full)
     assert len(reference) == 32
     # interrupted run: it kills itself after a few batches were written
@@ -135,13 +138,9 @@ def test_pseudo_label_writing_killed_half_way_resumes_to_the_same_files(tmp_path
     assert 4 <= len(partial) < 16, 'the kill should land half-way'
     for name in partial:  # whatever was written is a complete PNG
         assert mmcv.imread(osp.join(labels, name), flag='unchanged') is not None
-    proc = subprocess.run(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), cwd=REPO_ROOT, env=ENV,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    log = _in_process(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), tmp_path)
     assert _files(resumed) == reference
-    assert f'this run computed {16 - len(partial)} of the 16 images' in proc.stdout + proc.stderr  # a subset's mIoU
+    assert f'this run computed {16 - len(partial)} of the 16 images' in log  # a subset's mIoU
     # the finished job run again: nothing to compute, says so, exits 0 (MMEngine's sampler divided by zero)
-    proc = subprocess.run(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), cwd=REPO_ROOT, env=ENV,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert f'all 16 images already have their labels in {resumed}: nothing to do' in proc.stdout
+    log = _in_process(_pseudo_label_cmd(tmp_path, resumed, clip_path, voc), tmp_path)
+    assert f'all 16 images already have their labels in {resumed}: nothing to do' in log

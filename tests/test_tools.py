@@ -1,4 +1,5 @@
-"""The standard tools run end to end (subprocesses, as a user runs them)."""
+"""The standard tools run end to end (multi-process runs in subprocesses, as a user runs them; the
+single-process runs in the test's process through their command line, ``run_tool``)."""
 import os
 import os.path as osp
 import subprocess
@@ -8,9 +9,9 @@ import mmcv
 import pytest
 import torch
 from conftest import REPO_ROOT
-from helpers import TINY, as_cli, tiny_maskclip_options
+from helpers import TINY, as_cli, run_tool, tiny_maskclip_options
 
-pytestmark = pytest.mark.slow  # every test here starts subprocesses
+pytestmark = pytest.mark.slow  # every test here runs a tool end to end
 
 ENV = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1')
 
@@ -34,17 +35,16 @@ def test_demo_writes_overlay_of_a_photograph(tmp_path):
     image = str(tmp_path / 'chelsea.png')
     mmcv.imwrite(skimage.data.chelsea()[..., ::-1], image)
     out = str(tmp_path / 'overlay.png')
-    log = _run([sys.executable, 'tools/demo.py', image, '--texts', 'cat/kitty, grass, sky', '--model', TINY,
-                '--pretrained', 'none', '--out', out])
+    log = run_tool('tools/demo.py', [image, '--texts', 'cat/kitty, grass, sky', '--model', TINY, '--pretrained', 'none',
+                                     '--out', out], tmp_path)
     assert 'wrote' in log
     overlay, (h, w) = mmcv.imread(out), skimage.data.chelsea().shape[:2]
     assert overlay.shape[0] > h and overlay.shape[1] >= w  # the image above its legend
 
 
 def test_demo_names_missing_image(tmp_path):
-    proc = subprocess.run([sys.executable, 'tools/demo.py', str(tmp_path / 'nope.jpg'), '--texts', 'cat'],
-                          cwd=REPO_ROOT, env=ENV, capture_output=True, text=True)
-    assert proc.returncode != 0 and 'nope.jpg' in proc.stderr
+    with pytest.raises(SystemExit, match='Image not found: .*nope.jpg'):  # exit status 1, the message on stderr
+        run_tool('tools/demo.py', [tmp_path / 'nope.jpg', '--texts', 'cat'], tmp_path)
 
 
 def _tiny_maskclip_options(tmp_path):
@@ -55,8 +55,8 @@ def _tiny_maskclip_options(tmp_path):
 
 def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):
     clip_path, options = _tiny_maskclip_options(tmp_path)
-    log = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy.py', 'none', '--work-dir',
-                str(tmp_path / 'wd'), '--cfg-options', *options])
+    log = run_tool('tools/test.py', ['configs/maskclip/toy.py', 'none', '--work-dir', tmp_path / 'wd',
+                                     '--cfg-options', *options], tmp_path / 'wd')
     assert f'loaded the visual tower of {TINY} from {clip_path}' in log
     assert f'loaded the text tower of {TINY} from {clip_path}' in log
     assert 'mIoU' in log
@@ -65,8 +65,8 @@ def test_test_tool_loads_pretrained_towers_of_training_free_configs(tmp_path):
 def test_test_tool_runs_a_corruption_pipeline(tmp_path):
     clip_path, options = _tiny_maskclip_options(tmp_path)
     options += ['test_dataloader.dataset.pipeline.1.name=gaussian_blur', 'test_dataloader.dataset.pipeline.1.level=5']
-    log = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy_corrupt.py', 'none', '--work-dir',
-                str(tmp_path / 'wd'), '--cfg-options', *options])
+    log = run_tool('tools/test.py', ['configs/maskclip/toy_corrupt.py', 'none', '--work-dir', tmp_path / 'wd',
+                                     '--cfg-options', *options], tmp_path / 'wd')
     assert "type='Corrupt'" in log and "name='gaussian_blur'" in log and 'level=5' in log and 'mIoU' in log
 
 
@@ -108,8 +108,8 @@ def test_maskclip_plus_dist_train_switches_phase_resumes_and_tests(tmp_path):
                 *as_cli(options)])
     assert 'resumed epoch: 0, iter: 4' in log
     assert 'MaskCLIP+: iteration 4: self-training' in log  # the phase comes back with the iteration
-    log = _run([sys.executable, 'tools/test.py', config, osp.join(work_dir, 'iter_6.pth'), '--work-dir',
-                str(tmp_path / 'test'), '--cfg-options', *as_cli(options)])
+    log = run_tool('tools/test.py', [config, osp.join(work_dir, 'iter_6.pth'), '--work-dir', tmp_path / 'test',
+                                     '--cfg-options', *as_cli(options)], tmp_path / 'test')
     assert 'mIoU' in log
 
 
@@ -123,8 +123,8 @@ def test_dist_test_gives_the_single_process_miou(tmp_path):
     _, options = _tiny_maskclip_options(tmp_path)
     options += ['test_dataloader.dataset.num_samples=16', 'test_dataloader.batch_size=4',
                 'model.backbone.dense_mode=value']  # later keys win
-    single = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy.py', 'none', '--work-dir',
-                   str(tmp_path / 'single'), '--cfg-options', *options])
+    single = run_tool('tools/test.py', ['configs/maskclip/toy.py', 'none', '--work-dir', tmp_path / 'single',
+                                        '--cfg-options', *options], tmp_path / 'single')
     dist = _run(['bash', 'tools/dist_test.sh', 'configs/maskclip/toy.py', 'none', '2', '--work-dir',
                  str(tmp_path / 'dist'), '--cfg-options', *options])
     assert _miou(single) == _miou(dist) > 0
@@ -147,8 +147,9 @@ def test_test_tool_evaluates_a_safetensors_checkpoint_like_the_pth(tmp_path):
     options = [f'model.backbone.model_name={TINY}', 'model.decode_head.in_channels=32',
                'test_dataloader.dataset.num_samples=8', 'test_dataloader.num_workers=0',
                'test_dataloader.persistent_workers=False']
-    logs = [_run([sys.executable, 'tools/test.py', 'configs/toy_clip/supervised.py', str(tmp_path / f'w.{ext}'),
-                  '--work-dir', str(tmp_path / ext), '--cfg-options', *options]) for ext in ('pth', 'safetensors')]
+    logs = [run_tool('tools/test.py', ['configs/toy_clip/supervised.py', tmp_path / f'w.{ext}', '--work-dir',
+                                       tmp_path / ext, '--cfg-options', *options], tmp_path / ext)
+            for ext in ('pth', 'safetensors')]
     assert _miou(logs[0]) == _miou(logs[1])
 
 
@@ -159,9 +160,8 @@ def test_test_tool_amp_bf16_and_channels_last_agree_with_fp32(tmp_path):
     for amp in ('fp32', 'bf16'):
         out = tmp_path / amp
         switches = ['--amp', amp, '--channels-last'] if amp != 'fp32' else []
-        log = _run([sys.executable, 'tools/test.py', 'configs/maskclip/toy.py', 'none', '--work-dir',
-                    str(tmp_path / 'wd'), '--out', str(out), *switches,
-                    '--cfg-options', *options])
+        log = run_tool('tools/test.py', ['configs/maskclip/toy.py', 'none', '--work-dir', tmp_path / amp, '--out', out,
+                                         *switches, '--cfg-options', *options], tmp_path / amp)
         assert ('testing under torch.autocast(cpu, bfloat16)' in log) == (amp == 'bf16') and 'mIoU' in log
         assert ('channels_last: 1 4-D weights' in log) == (amp == 'bf16')  # the patch embedding
         labels[amp] = np.stack([mmcv.imread(str(p), 'unchanged') for p in sorted(out.glob('*.png'))])
