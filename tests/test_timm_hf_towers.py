@@ -1,12 +1,10 @@
 """open_clip towers with a timm image tower and a Hugging Face text tower (SimSeg's official
 tower types), tested on the tiny TextSup-Tiny-Timm-BERT built offline."""
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import torch
-from helpers import as_cli, tiny_pretrain_options
+from helpers import as_cli, run_tool, tiny_pretrain_options
 from mmseg.registry import TRANSFORMS
 
 from mmseg_textsup.models.backbones import OpenCLIPVision
@@ -97,10 +95,7 @@ def test_simseg_with_the_official_tower_types_trains_through_tools_train(tmp_pat
     del options['model.backbone.model_name'], options['model.text_tower.model_name']
     options.update({'model.text_tower.hf_tokenizer': toy_tokenizer,
                     'train_dataloader.dataset.pipeline.2.hf_tokenizer': toy_tokenizer})
-    cmd = [sys.executable, 'tools/train.py', 'configs/simseg/toy_pretrain_official_towers.py', '--work-dir',
-           str(tmp_path), '--cfg-options', *as_cli(options)]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-3000:]
+    log = run_tool('tools/train.py', ['configs/simseg/toy_pretrain_official_towers.py', '--work-dir', tmp_path,
+                                      '--cfg-options', *as_cli(options)], tmp_path)
     assert (tmp_path / 'iter_2.pth').is_file()
-    log = next(tmp_path.glob('*/*.log')).read_text()
     assert 'loss_loda' in log and 'mIoU' in log
