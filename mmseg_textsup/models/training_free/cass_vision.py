@@ -11,8 +11,8 @@ from torch import Tensor
 from ..backbones.dense_modes import attend, qkv, self_affinity
 from ..backbones.open_clip_vision import OpenCLIPVision
 from .naclip import neighbourhood_bias
+from .proxy_clip_vision import DINO_VIT_B8, IMAGENET_MEAN, IMAGENET_STD
 
-IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 #: The statistics the official code un-normalises CLIP's input with before DINO sees it
 #: (``cass_segmentor.py`` ``inv_normalize``: ImageNet's, with 0.255 as the blue channel's std).
 OFFICIAL_INVERSE_STD = (0.229, 0.224, 0.255)
@@ -130,8 +130,7 @@ class CASSVision(OpenCLIPVision):
     def __init__(self,
                  model_name: str,
                  pretrained: Optional[str] = None,
-                 vfm: dict = dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino',
-                                  pos_embed_by_scale_factor=True),
+                 vfm: dict = DINO_VIT_B8,
                  vfm_input: str = 'official',
                  rescale_singular_values: bool = True,
                  neighbourhood_std: float = 5.0,

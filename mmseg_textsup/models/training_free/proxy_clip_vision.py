@@ -10,6 +10,8 @@ from ..backbones.open_clip_vision import OpenCLIPVision
 
 CLIP_MEAN, CLIP_STD = (0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711)
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+#: DINO ViT-B/8 as ``torch.hub`` loads it in the official code (its own position resizing).
+DINO_VIT_B8 = dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino', pos_embed_by_scale_factor=True)
 
 
 def proxy_attention(similarity: Tensor, beta: float = 1.2, gamma: float = 3.0) -> Tensor:
@@ -57,8 +59,7 @@ class ProxyCLIPVision(OpenCLIPVision):
     def __init__(self,
                  model_name: str,
                  pretrained: Optional[str] = None,
-                 vfm: dict = dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino',
-                                  pos_embed_by_scale_factor=True),
+                 vfm: dict = DINO_VIT_B8,
                  beta: float = 1.2,
                  gamma: float = 3.0,
                  vfm_mean: Optional[Sequence[float]] = IMAGENET_MEAN,
