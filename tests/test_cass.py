@@ -33,9 +33,10 @@ def test_configs_hold_the_official_settings(benchmark):
     assert head.text_encoder.vocabulary.startswith('sclip_') and head.logit_scale == 40.0
 
 
-def test_a_missing_dino_file_names_the_config_key(tmp_path):
+@pytest.mark.parametrize('method', ['cass', 'proxyclip'])
+def test_a_missing_dino_file_names_the_config_key(tmp_path, method):
     init_default_scope('mmseg')
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'cass', 'voc21.py')).model
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', method, 'voc21.py')).model
     cfg.backbone.update(model_name='TextSup-Tiny-ViT16', pretrained=None,
                         vfm=dict(cfg.backbone.vfm, pretrained=str(tmp_path / 'dino_vitbase8_pretrain.pth'),
                                  model_kwargs=dict(embed_dim=128, depth=1, num_heads=2)))

@@ -11,7 +11,7 @@ from torch import Tensor
 from ..backbones.dense_modes import attend, qkv, self_affinity
 from ..backbones.open_clip_vision import OpenCLIPVision
 from .naclip import neighbourhood_bias
-from .proxy_clip_vision import DINO_VIT_B8, IMAGENET_MEAN, IMAGENET_STD
+from .proxy_clip_vision import DINO_VIT_B8, IMAGENET_MEAN, IMAGENET_STD, init_naming_the_vfm_file
 
 #: The statistics the official code un-normalises CLIP's input with before DINO sees it
 #: (``cass_segmentor.py`` ``inv_normalize``: ImageNet's, with 0.255 as the blue channel's std).
@@ -147,15 +147,7 @@ class CASSVision(OpenCLIPVision):
         self.neighbourhood_std = neighbourhood_std
 
     def init_weights(self):
-        try:
-            super().init_weights()  # DINO's too (MMEngine initialises the children)
-        except FileNotFoundError as e:
-            dino = getattr(self.vfm, 'pretrained', None)
-            if not dino or str(dino) not in str(e):
-                raise
-            raise FileNotFoundError(f"{e}. Set model.backbone.vfm.pretrained to DINO's local weight file "
-                                    "(dino_vitbase8_pretrain.pth from github.com/facebookresearch/dino) or to "
-                                    "'timm' to download timm's copy.") from e
+        init_naming_the_vfm_file(super().init_weights, self.vfm)
 
     def dino_keys(self, x: Tensor, grid: Tuple[int, int]) -> Tensor:
         """DINO's last-block keys of one image (3, H, W) on CLIP's grid (heads, h*w, d), float16."""

@@ -14,6 +14,20 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 DINO_VIT_B8 = dict(type='TimmViTTokens', model_name='vit_base_patch8_224.dino', pos_embed_by_scale_factor=True)
 
 
+def init_naming_the_vfm_file(init_weights, vfm) -> None:
+    """Run a tower's ``init_weights`` (MMEngine initialises the children, so its foundation model's
+    weights load there too); a missing foundation-model file gets the config key to set."""
+    try:
+        init_weights()
+    except FileNotFoundError as e:
+        path = getattr(vfm, 'pretrained', None)
+        if not path or str(path) not in str(e):
+            raise
+        raise FileNotFoundError(f"{e}. Set model.backbone.vfm.pretrained to the foundation model's local weight file "
+                                "(DINO's: dino_vitbase8_pretrain.pth from github.com/facebookresearch/dino) or to "
+                                "'timm' to download timm's copy.") from e
+
+
 def proxy_attention(similarity: Tensor, beta: float = 1.2, gamma: float = 3.0) -> Tensor:
     """ProxyCLIP's attention weights from a foundation model's patch cosine similarities
     (B, M, M): ``(S - beta * mean(S)) * gamma``, negative entries -inf, softmax over the keys.
@@ -80,9 +94,7 @@ class ProxyCLIPVision(OpenCLIPVision):
                              torch.tensor(vfm_std) if renorm else torch.zeros(3), persistent=False)
 
     def init_weights(self):
-        super().init_weights()
-        if hasattr(self.vfm, 'init_weights'):
-            self.vfm.init_weights()
+        init_naming_the_vfm_file(super().init_weights, self.vfm)
 
     def vfm_tokens(self, x: Tensor) -> Tensor:
         """The VFM's patch tokens (B, C, h', w') of CLIP-normalised images."""
