@@ -16,6 +16,8 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 def pytest_configure(config):
     config.addinivalue_line('markers', 'slow: multi-process or long-running test (still part of CI)')
+    # no text-embedding cache between tests (tests count encodings; test_text_classifier.py turns it on)
+    os.environ['MMSEG_TEXTSUP_CACHE_DIR'] = ''
 
 
 @pytest.fixture(scope='session')

@@ -143,3 +143,29 @@ def test_template_sets():
     assert get_templates('single') == ['a photo of a {}.']
     with pytest.raises(ValueError, match='exactly one'):
         get_templates(['no placeholder'])
+
+
+def test_embeddings_are_read_back_from_the_disk_cache_for_the_same_weights_and_prompts(tmp_path, monkeypatch):
+    """A second classifier with the same tower weights, vocabulary and templates reads the first one's
+    embeddings (no encoding); other weights or another vocabulary are computed afresh."""
+    monkeypatch.setenv('MMSEG_TEXTSUP_CACHE_DIR', str(tmp_path / 'cache'))
+
+    def classifier(seed, vocabulary='toy'):
+        torch.manual_seed(seed)
+        return OpenCLIPTextClassifier(model_name=TINY, vocabulary=vocabulary, templates='single')
+
+    first = classifier(0)
+    expected = first.embeddings()
+    assert len(list((tmp_path / 'cache').glob('*.pt'))) == 1
+    again = classifier(0)
+    with mock.patch.object(again, 'encode_prompts', side_effect=AssertionError('encoded again')):
+        torch.testing.assert_close(again.embeddings(), expected, rtol=0, atol=0)
+    other = classifier(1)
+    assert not torch.allclose(other.embeddings(), expected)
+    assert classifier(0, vocabulary=['cat', 'dog']).embeddings().shape[0] == 2
+    assert len(list((tmp_path / 'cache').glob('*.pt'))) == 3 and not list((tmp_path / 'cache').glob('*.tmp*'))
+    monkeypatch.setenv('MMSEG_TEXTSUP_CACHE_DIR', '')  # off
+    off = classifier(0)
+    with mock.patch.object(off, 'encode_prompts', wraps=off.encode_prompts) as encode:
+        off.embeddings()
+    assert encode.call_count >= 1

@@ -8,6 +8,7 @@ from torch import Tensor
 
 from ...prompts import get_templates
 from ...vocabularies import VocabularyLike, load_vocabulary
+from .embedding_cache import cached_embeddings, embedding_key
 from .prompt_ensemble import prompt_ensemble, reduce_synonyms
 
 
@@ -28,7 +29,9 @@ class OpenCLIPTextClassifier(BaseModule):
     pre-training model, whose :meth:`encode` is the training path). The embeddings are
     computed on first use and kept in a non-persistent buffer until the tower changes: a
     new vocabulary (:meth:`set_vocabulary`, no rebuild), loaded weights, or a training-mode
-    :meth:`encode` with gradients (a training step).
+    :meth:`encode` with gradients (a training step). A frozen tower's embeddings are also kept on
+    disk between runs (:mod:`.embedding_cache`: keyed by the tower's weights, the vocabulary and
+    the templates; ``MMSEG_TEXTSUP_CACHE_DIR=''`` turns it off).
 
     ``forward(features)``: cosine similarity of (B, D, ...) features with every class (B, K, ...).
 
@@ -152,9 +155,17 @@ class OpenCLIPTextClassifier(BaseModule):
         """Normalised text embeddings, one row per synonym (``'max'``) or per class (``'mean'``)."""
         if self._embeddings is None:
             fusion = 'mean' if self.synonym_fusion == 'mean' else 'max'  # one row per synonym
-            emb, owner = prompt_ensemble(self.encode_prompts, self.vocabulary, self.templates, fusion,
-                                         self.batch_size)
             device = next(self.tower.parameters()).device
+
+            def compute():
+                return prompt_ensemble(self.encode_prompts, self.vocabulary, self.templates, fusion, self.batch_size)
+
+            if self.trainable or self.pool_tokens is not None or torch.is_autocast_enabled(device.type):
+                emb, owner = compute()  # a tower about to change, a pooling function, low precision: no cache
+            else:
+                key = embedding_key(self.tower, self.vocabulary, self.templates, fusion, self.batch_size,
+                                    str(next(self.tower.parameters()).dtype), device.type)
+                emb, owner = cached_embeddings(key, compute)
             self._embeddings, self._name_to_class = emb.to(device), owner.to(device)
         return self._embeddings
 
