@@ -22,7 +22,6 @@ import argparse
 import functools
 import importlib
 import os.path as osp
-import sys
 import tempfile
 
 import official  # tools/parity/official.py: the script's own folder is on the import path
@@ -79,18 +78,14 @@ def main():
     checkout = osp.abspath(args.checkout)
     state = clip_state()
     fixtures = dict(classes=CLASSES)
-    names = ['clip', 'pamr', 'prompts', 'dino', 'dinov2', 'vision_transformer', 'utils']
+    names = ['clip', 'pamr', 'prompts', 'dino', 'dinov2', 'vision_transformer', 'utils']  # forgotten afterwards
     with official.checkout_modules(checkout, names), official.cuda_calls_stay_on_cpu(), \
             tempfile.TemporaryDirectory() as tmp:
-        sys.path.insert(0, osp.join(checkout, 'dino'))  # dino_attention.py imports its neighbours by name
-        try:
-            clip = importlib.import_module('clip')
-            net = clip.model.build_model({k: v.clone() for k, v in state.items()}).float().eval()
-            net.load_state_dict(state)  # build_model rounds the weights to float16 (convert_weights)
-            dino_mod = importlib.import_module('dino.dino_attention')
-            segmentor = official.load(checkout, 'cass_segmentor.py', 'cass_segmentor')
-        finally:
-            sys.path.remove(osp.join(checkout, 'dino'))
+        clip = importlib.import_module('clip')
+        net = clip.model.build_model({k: v.clone() for k, v in state.items()}).float().eval()
+        net.load_state_dict(state)  # build_model rounds the weights to float16 (convert_weights)
+        dino_mod = importlib.import_module('dino.dino_attention')  # it puts its own folder on sys.path
+        segmentor = official.load(checkout, 'cass_segmentor.py', 'cass_segmentor')
         vit = dino_mod.vits.VisionTransformer(patch_size=8, qkv_bias=True, mlp_ratio=4,
                                               norm_layer=functools.partial(torch.nn.LayerNorm, eps=1e-6),
                                               **DINO_ARGS).eval()  # as the repository's vit_base, smaller
