@@ -49,19 +49,32 @@ def test_table_of_the_frontier_methods_on_the_folders_that_exist(tmp_path, capsy
     assert all(f'| {m} |' in table for m in METHODS)
 
 
+#: method -> its other models as tiny random ones (no weight file): DINO as wide as the tower for CASS; DINO and
+#: a SAM encoder of 12 heads for Trident
+OTHER_MODELS = {
+    'cass': ['model.backbone.vfm.pretrained=None', 'model.backbone.vfm.model_kwargs.embed_dim=128',
+             'model.backbone.vfm.model_kwargs.depth=1', 'model.backbone.vfm.model_kwargs.num_heads=2'],
+    'trident': ['model.backbone.vfm.pretrained=None', 'model.backbone.vfm.model_kwargs.embed_dim=64',
+                'model.backbone.vfm.model_kwargs.depth=1', 'model.backbone.vfm.model_kwargs.num_heads=2',
+                'model.sam.pretrained=None', 'model.sam.encoder_kwargs.embed_dim=48',
+                'model.sam.encoder_kwargs.depth=2', 'model.sam.encoder_kwargs.num_heads=2',
+                'model.sam.encoder_kwargs.global_attn_indexes=[1]'],
+}
+
+
 @pytest.mark.slow
-def test_table_of_cass_with_its_dino(tmp_path):
-    """CASS in the table, its DINO a tiny random timm ViT of the tower's width (no weight file)."""
+@pytest.mark.parametrize('method', list(OTHER_MODELS))
+def test_table_of_a_method_with_other_models(tmp_path, method):
+    """CASS and Trident in the table, with their DINO (and SAM) tiny and random."""
     write_voc_layout(str(tmp_path / 'data' / 'VOCdevkit' / 'VOC2012'), {'val': (0, 1)})
-    argv = ['benchmark_table.py', f'{REPO_ROOT}/configs/cass', '--benchmarks', 'voc21', '--data-dir',
+    argv = ['benchmark_table.py', f'{REPO_ROOT}/configs/{method}', '--benchmarks', 'voc21', '--data-dir',
             str(tmp_path / 'data'), '--out', str(tmp_path / 'out'), '--cfg-options', *tiny_options(),
-            'model.backbone.vfm.pretrained=None', 'model.backbone.vfm.model_kwargs.embed_dim=128',
-            'model.backbone.vfm.model_kwargs.depth=1', 'model.backbone.vfm.model_kwargs.num_heads=2']
+            *OTHER_MODELS[method]]
     with mock.patch.object(sys, 'argv', argv):
         runpy.run_path(f'{REPO_ROOT}/tools/benchmark_table.py', run_name='__main__')
     with open(tmp_path / 'out' / 'results.csv') as f:
         (row, ) = csv.DictReader(f)
-    assert row['method'] == 'cass' and 0 <= float(row['mIoU']) <= 100 and float(row['images_per_s']) > 0
+    assert row['method'] == method and 0 <= float(row['mIoU']) <= 100 and float(row['images_per_s']) > 0
 
 
 def _table(tmp_path, name, launcher):

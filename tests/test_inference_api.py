@@ -67,6 +67,11 @@ FAMILIES = {
     'cass': [('context60.py', _training_free({  # DINO as wide as CLIP; the whole image's prior in every window
         'model.backbone.vfm.model_kwargs': dict(embed_dim=128, depth=1, num_heads=2),
         'model.backbone.vfm.pretrained': None}, 'TextSup-Tiny-ViT16'), False)],
+    'trident': [('cityscapes.py', _training_free({  # SAM on the halves of the un-normalised input (no file)
+        'model.backbone.vfm.model_kwargs': dict(embed_dim=64, depth=1, num_heads=2),
+        'model.backbone.vfm.pretrained': None, 'model.sam.pretrained': None,
+        'model.sam.encoder_kwargs': dict(embed_dim=48, depth=2, num_heads=2, global_attn_indexes=[1])},
+        'TextSup-Tiny-ViT16'), False)],
     'clip_es': [('voc21_caa_crf.py', dict(_towers('model.backbone', 'model.text_encoder'),
                                           **{'model.caa_blocks': 2, 'model.text_encoder.templates': 'single'}), False),
                 ('voc21_deeplabv2.py', TINY_DEEPLAB, True)],  # the closed-set student
@@ -128,7 +133,8 @@ def test_every_family_segments_an_image(folder, config, options, trained, tmp_pa
 
 
 @pytest.mark.parametrize('config, short_side', [('sclip/voc21.py', 336), ('cass/cityscapes.py', 560),
-                                                ('proxyclip/ade20k.py', 448), ('maskclip/voc20.py', 512)])
+                                                ('proxyclip/ade20k.py', 448), ('maskclip/voc20.py', 512),
+                                                ('trident/context60.py', 576)])
 def test_own_images_get_the_test_loops_resize(config, short_side):
     """The pipeline of the test dataset, not the base's ``test_pipeline`` variable left behind by a leaf
     config that sets its protocol's pipeline (SCLIP's short side 336, not the dataset base's 512)."""

@@ -25,7 +25,7 @@ TRAINING_FREE = {
     'MaskCLIP': 'maskclip/demo.py', 'SCLIP': 'sclip/voc21.py', 'ClearCLIP': 'clearclip/voc21.py',
     'NACLIP': 'naclip/voc21.py', 'ProxyCLIP': 'proxyclip/voc21.py', 'ResCLIP': 'resclip/voc21.py',
     'SC-CLIP': 'sc_clip/voc21.py', 'PEARL': 'pearl/voc21.py', 'CASS': 'cass/voc21.py',
-    'CLIP-ES': 'clip_es/voc21_caa_crf.py'}
+    'Trident': 'trident/voc21.py', 'CLIP-ES': 'clip_es/voc21_caa_crf.py'}
 # the same methods on the toy world (their toy configs read work_dirs/toy_clip*/ weights)
 TOY = {name: f'{path.split("/")[0]}/toy.py' for name, path in TRAINING_FREE.items()}
 

@@ -103,17 +103,19 @@ class _CheckoutFinder(importlib.abc.MetaPathFinder):
 def checkout_modules(checkout: str, names) -> Iterator[None]:
     """Make the checkout's top-level modules ``names`` (e.g. its own ``clip`` package and
     ``utils.py``) importable for the duration of the block, without putting the checkout on
-    ``sys.path``; they are forgotten afterwards."""
+    ``sys.path``; installed modules of the same names (open_clip) are hidden meanwhile. The
+    checkout's are forgotten afterwards."""
     finder = _CheckoutFinder(checkout, names)
-    before = set(sys.modules)
+    hidden = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split('.')[0] in finder.names}
     sys.meta_path.insert(0, finder)
     try:
         yield
     finally:
         sys.meta_path.remove(finder)
-        for name in set(sys.modules) - before:
+        for name in list(sys.modules):
             if name.split('.')[0] in finder.names:
                 del sys.modules[name]
+        sys.modules.update(hidden)
 
 
 def _compact(value):

@@ -67,8 +67,9 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
                      -> encode_decode() -> extract_feat() -> backbone() (text-guided: with the
                                                                      classifier's embeddings)
                                         -> decode_head.predict() -> forward()
-                   -> _to_original_size() (logits; with a ``refiner`` the image too -> refiner())
-                   -> probabilities() -> apply_background_rule() -> argmax
+                   -> original_size_logits() -> _to_original_size() (logits; with a ``refiner`` the image
+                      too -> refiner())
+                   -> scores_and_labels() -> probabilities() -> apply_background_rule() -> argmax
         _forward(): extract_feat() -> decode_head.forward()
         loss(): as EncoderDecoder (raises for training-free heads)
 
@@ -163,13 +164,23 @@ class OpenVocabEncoderDecoder(EncoderDecoder):
             ]
         seg_logits = self.inference(inputs, [s.metainfo for s in data_samples])
         for i, sample in enumerate(data_samples):
-            logits = self._to_original_size(seg_logits[i:i + 1], sample.metainfo)
+            logits = self.original_size_logits(seg_logits, i, sample.metainfo)
             if self.refiner is not None:
                 image = self._to_original_size(inputs[i:i + 1], sample.metainfo)
                 logits = self.refiner(image, logits, self.text_encoder.embeddings())
-            probs = self.probabilities(logits)[0]
-            sample.set_data(dict(seg_logits=PixelData(data=probs), pred_sem_seg=PixelData(data=probs.argmax(0)[None])))
+            scores, labels = self.scores_and_labels(logits, sample.metainfo)
+            sample.set_data(dict(seg_logits=PixelData(data=scores), pred_sem_seg=PixelData(data=labels)))
         return data_samples
+
+    def scores_and_labels(self, logits: Tensor, meta: dict):
+        """Scores (K, H, W) and labels (1, H, W) of one image's logits (1, C, H, W) at its original
+        size: the probabilities of :meth:`probabilities` and their argmax."""
+        probs = self.probabilities(logits)[0]
+        return probs, probs.argmax(0)[None]
+
+    def original_size_logits(self, seg_logits: Tensor, index: int, meta: dict) -> Tensor:
+        """The logits (1, K, H, W) of image ``index`` of :meth:`inference`'s output at its original size."""
+        return self._to_original_size(seg_logits[index:index + 1], meta)
 
     def _to_original_size(self, tensor: Tensor, meta: dict) -> Tensor:
         """``tensor`` (1, C, H, W) without its padding, flipped back and resized to ``ori_shape``

@@ -1,4 +1,4 @@
-from typing import Optional, Sequence
+from typing import Literal, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -28,13 +28,18 @@ def init_naming_the_vfm_file(init_weights, vfm) -> None:
                                 "'timm' to download timm's copy.") from e
 
 
-def proxy_attention(similarity: Tensor, beta: float = 1.2, gamma: float = 3.0) -> Tensor:
+def proxy_attention(similarity: Tensor, beta: float = 1.2, gamma: float = 3.0, batch_mean: bool = False) -> Tensor:
     """ProxyCLIP's attention weights from a foundation model's patch cosine similarities
     (B, M, M): ``(S - beta * mean(S)) * gamma``, negative entries -inf, softmax over the keys.
-    The mean is each image's: the official function takes it over the batch, and its evaluation
-    loop passes one crop per call, so each crop's own mean is what produced its numbers; ours
-    keeps that when the windows of an image go through in one batch."""
-    s = (similarity - similarity.mean(dim=(1, 2), keepdim=True) * beta) * gamma
+
+    The official function takes the mean over its whole batch. ProxyCLIP's evaluation loop passes
+    one crop per call, so each crop's own mean (``batch_mean=False``) is what produced its
+    numbers, and ours keeps that when the windows of an image go through in one batch;
+    Trident passes all windows of an image in one batch, so its mean is over them all
+    (``batch_mean=True``).
+    """
+    mean = similarity.mean() if batch_mean else similarity.mean(dim=(1, 2), keepdim=True)
+    s = (similarity - mean * beta) * gamma
     return s.masked_fill(s < 0, float('-inf')).softmax(dim=-1)
 
 
@@ -65,6 +70,10 @@ class ProxyCLIPVision(OpenCLIPVision):
         clip_mean (Sequence[float]): the statistics the input is normalised with. Defaults to
             CLIP's.
         clip_std (Sequence[float]): as ``clip_mean``. Defaults to CLIP's.
+        similarity_mean (str): ``'image'``: each image of a batch shifts its similarities by its
+            own mean (ProxyCLIP); ``'batch'``: by the mean over the whole batch (Trident, whose
+            batch is the windows of one image). See :func:`proxy_attention`. Defaults to
+            ``'image'``.
         **kwargs: :class:`OpenCLIPVision` arguments.
     """
 
@@ -80,13 +89,16 @@ class ProxyCLIPVision(OpenCLIPVision):
                  vfm_std: Optional[Sequence[float]] = IMAGENET_STD,
                  clip_mean: Sequence[float] = CLIP_MEAN,
                  clip_std: Sequence[float] = CLIP_STD,
+                 similarity_mean: Literal['image', 'batch'] = 'image',
                  **kwargs):
         super().__init__(model_name, pretrained, **kwargs)
         if not self.is_vit:
             raise ValueError(f'ProxyCLIP needs a ViT tower; {model_name} is not one.')
         self.vfm = MODELS.build(vfm)
         self.vfm.requires_grad_(False)
-        self.beta, self.gamma = beta, gamma
+        if similarity_mean not in ('image', 'batch'):
+            raise ValueError(f"similarity_mean must be 'image' or 'batch', got {similarity_mean!r}")
+        self.beta, self.gamma, self.similarity_mean = beta, gamma, similarity_mean
         renorm = vfm_mean is not None
         self.register_buffer('_scale', torch.tensor(clip_std) / torch.tensor(vfm_std) if renorm else torch.ones(3),
                              persistent=False)
@@ -101,8 +113,9 @@ class ProxyCLIPVision(OpenCLIPVision):
         out = self.vfm(x * self._scale[:, None, None] + self._shift[:, None, None])
         return out['dense'] if isinstance(out, dict) else out
 
-    def dense_features(self, x: Tensor) -> Tensor:
-        """The dense features (B, D, h', w') on the VFM's grid."""
+    def proxy_values(self, x: Tensor) -> Tensor:
+        """The output (B, C, h', w') of the replaced last attention on the VFM's grid, before
+        ``ln_post`` and the projection."""
         feats = self.vfm_tokens(x)
         B, _, H, W = feats.shape
         tokens, (gh, gw) = self.embed(x)
@@ -111,6 +124,12 @@ class ProxyCLIPVision(OpenCLIPVision):
         v = qkv(block, x_in)[2][:, 1:].transpose(1, 2).reshape(B, -1, gh, gw)  # patches' values
         v = F.interpolate(v, size=(H, W), mode='bilinear', align_corners=False).flatten(2).transpose(1, 2)
         f = F.normalize(feats.flatten(2), dim=1)
-        weights = proxy_attention(f.transpose(1, 2) @ f, self.beta, self.gamma)  # B, HW, HW, one for every head
-        out = block.attn.out_proj(weights @ v)
-        return self.head(out).transpose(1, 2).reshape(B, -1, H, W)
+        weights = proxy_attention(f.transpose(1, 2) @ f, self.beta, self.gamma,
+                                  self.similarity_mean == 'batch')  # B, HW, HW, one for every head
+        return block.attn.out_proj(weights @ v).transpose(1, 2).reshape(B, -1, H, W)
+
+    def dense_features(self, x: Tensor) -> Tensor:
+        """The dense features (B, D, h', w') on the VFM's grid."""
+        out = self.proxy_values(x)
+        B, _, H, W = out.shape
+        return self.head(out.flatten(2).transpose(1, 2)).transpose(1, 2).reshape(B, -1, H, W)
