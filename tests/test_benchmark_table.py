@@ -75,6 +75,7 @@ def test_table_of_a_method_with_other_models(tmp_path, method):
     with open(tmp_path / 'out' / 'results.csv') as f:
         (row, ) = csv.DictReader(f)
     assert row['method'] == method and 0 <= float(row['mIoU']) <= 100 and float(row['images_per_s']) > 0
+    assert float(row['params_m']) > 0 and float(row['gmacs_per_image']) > 0
 
 
 def _table(tmp_path, name, launcher):
@@ -105,17 +106,45 @@ def test_two_processes_write_the_table_of_one(tmp_path):
     assert out.count('| method | voc21 | mean |') == 1  # printed by the main process only
 
 
-def test_table_gives_the_three_means_the_field_reports(tmp_path):
+def load_tool():
     import importlib.util
     spec = importlib.util.spec_from_file_location('benchmark_table', f'{REPO_ROOT}/tools/benchmark_table.py')
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
+    return tool
+
+
+def test_table_gives_the_three_means_the_field_reports_and_the_costs(tmp_path):
+    tool = load_tool()
     mious = dict(voc21=60, context60=30, coco_object=30, voc20=80, cityscapes=30, context59=35, ade20k=15,
                  coco_stuff=20)
-    results = {'a': {b: dict(mIoU=m, images_per_s=2.0, peak=None) for b, m in mious.items()},
-               'b': {'voc21': dict(mIoU=50.0, images_per_s=1.0, peak=None)}}
+    results = {'a': {b: dict(mIoU=m, images_per_s=2.0, peak=None, params=150.0, gmacs=40.0) for b, m in mious.items()},
+               'b': {'voc21': dict(mIoU=50.0, images_per_s=1.0, peak=None, params=12.5, gmacs=None)}}
     table = tool.write_tables(results, tool.BENCHMARKS, str(tmp_path)).splitlines()
     assert table[0] == ('| method | voc21 | context60 | coco_object | voc20 | cityscapes | context59 | ade20k | '
-                        'coco_stuff | mean | mean with bg | mean w/o bg | images/s (mean) | peak GiB (max) |')
-    assert '| 37.50 | 40.00 | 36.00 | 2.00 | - |' in table[2]  # 300 / 8, 120 / 3, 180 / 5
-    assert table[3].endswith('| - | - | - | 1.00 | - |')  # one benchmark: no mean
+                        'coco_stuff | mean | mean with bg | mean w/o bg | params (M) | GMACs / image (mean) | '
+                        'images/s (mean) | peak GiB (max) |')
+    assert '| 37.50 | 40.00 | 36.00 | 150.00 | 40.00 | 2.00 | - |' in table[2]  # 300 / 8, 120 / 3, 180 / 5
+    assert table[3].endswith('| - | - | - | 12.50 | - | 1.00 | - |')  # one benchmark: no mean
+    with open(tmp_path / 'results.csv') as f:
+        row = next(csv.DictReader(f))
+    assert (row['params_m'], row['gmacs_per_image']) == ('150.0', '40.0')
+
+
+def test_the_first_test_step_is_counted_in_multiply_accumulates():
+    """A linear layer of 3 x 4 on a batch of 2 (as samples): 2 * 3 * 4 = 24 multiply-accumulates."""
+    import torch
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(3, 4)
+
+        def test_step(self, data):
+            return list(self.fc(data))
+
+    model = Model()
+    counted = load_tool().count_first_step(model)
+    model.test_step(torch.ones(2, 3))
+    model.test_step(torch.ones(5, 3))  # not counted
+    assert counted == dict(macs=24, images=2)

@@ -9,8 +9,12 @@ Each METHOD is a config folder (its ``<benchmark>.py`` files) or a file prefix e
 mmseg's test loop on the config with its ``pretrained=`` weights (as ``tools/test.py CONFIG
 none``); a benchmark whose config or image folder is missing is skipped with a line saying
 which. The table holds mIoU, the three means the field reports (all 8 benchmarks, the 3 with a
-background class, the 5 without), images per second (test loop only, all processes) and the peak
-CUDA memory of one process; it goes to ``<out>/results.md`` and ``<out>/results.csv``.
+background class, the 5 without), and the costs: parameters of the model (all its towers), GMACs per
+image (multiply-accumulates of the matrix products and convolutions of the first test batch at the
+protocol's size, windows and refinement included, counted by torch's ``FlopCounterMode`` / 2; the
+text embeddings are computed before and not counted), images per second (test loop only, all
+processes) and the peak CUDA memory of one process. It goes to ``<out>/results.md`` and
+``<out>/results.csv``.
 """
 import argparse
 import csv
@@ -63,8 +67,27 @@ def image_folder(cfg: Config, data_dir: str) -> str:
     return osp.join(dataset.data_root, dataset.data_prefix.get('img_path', ''))
 
 
+def count_first_step(model) -> dict:
+    """Count the multiply-accumulates of ``model``'s first ``test_step`` (and its images) into the
+    returned dict (``macs``, ``images``); later steps run as they are."""
+    from torch.utils.flop_counter import FlopCounterMode
+    counted, step = {}, model.test_step
+
+    def first_step(data):
+        if counted:
+            return step(data)
+        with FlopCounterMode(display=False) as counter:
+            out = step(data)
+        counted.update(macs=counter.get_total_flops() / 2, images=len(out))
+        return out
+
+    model.test_step = first_step
+    return counted
+
+
 def run_one(path: str, args, work_dir: str) -> dict:
-    """Test one config with its pretrained weights: mIoU, images/s, peak CUDA memory (GiB)."""
+    """Test one config with its pretrained weights: mIoU, images/s, peak CUDA memory (GiB), parameters
+    (millions), GMACs per image."""
     cfg = load_config(path, args.launcher, args.cfg_options, work_dir)
     folder = image_folder(cfg, args.data_dir)
     if not osp.isdir(folder):
@@ -72,6 +95,10 @@ def run_one(path: str, args, work_dir: str) -> dict:
     runner = build_runner(cfg, testing=True)
     model = unwrapped_model(runner)
     model.init_weights()  # the towers' pretrained= weights (the test loop does not initialise)
+    embeddings = getattr(getattr(model, 'text_encoder', None), 'embeddings', None)
+    if callable(embeddings):
+        embeddings()  # computed (or read from the cache) once, before the counted step
+    counted = count_first_step(model)
     if torch.cuda.is_available():
         torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()
@@ -79,7 +106,9 @@ def run_one(path: str, args, work_dir: str) -> dict:
     seconds = time.perf_counter() - start
     images = len(runner.test_dataloader.dataset)
     peak = torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None
-    return dict(mIoU=metrics['mIoU'], images_per_s=images / seconds, peak=peak)
+    return dict(mIoU=metrics['mIoU'], images_per_s=images / seconds, peak=peak,
+                params=sum(p.numel() for p in model.parameters()) / 1e6,
+                gmacs=counted['macs'] / counted['images'] / 1e9 if counted else None)
 
 
 def means(per: dict, benchmarks) -> list:
@@ -93,25 +122,33 @@ def means(per: dict, benchmarks) -> list:
     return out
 
 
+def _mean(done, key):
+    values = [r[key] for r in done if r.get(key) is not None]
+    return f'{sum(values) / len(values):.2f}' if values else '-'
+
+
 def write_tables(results: dict, benchmarks, out: str) -> str:
     """``results[method][benchmark]`` -> results.md / results.csv in ``out``; the Markdown text."""
     os.makedirs(out, exist_ok=True)
-    header = ['method', *benchmarks, *(name for name, _ in MEANS), 'images/s (mean)', 'peak GiB (max)']
+    header = ['method', *benchmarks, *(name for name, _ in MEANS), 'params (M)', 'GMACs / image (mean)',
+              'images/s (mean)', 'peak GiB (max)']
     md = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
     rows = []
     for method, per in results.items():
         done = [per[b] for b in benchmarks if 'mIoU' in per.get(b, {})]
         mious = [f"{per[b]['mIoU']:.2f}" if 'mIoU' in per.get(b, {}) else '-' for b in benchmarks]
-        speed = f"{sum(r['images_per_s'] for r in done) / len(done):.2f}" if done else '-'
         peaks = [r['peak'] for r in done if r['peak'] is not None]
         peak = f'{max(peaks):.2f}' if peaks else '-'
-        md.append('| ' + ' | '.join([method, *mious, *means(per, benchmarks), speed, peak]) + ' |')
+        costs = [_mean(done, 'params'), _mean(done, 'gmacs'), _mean(done, 'images_per_s'), peak]
+        md.append('| ' + ' | '.join([method, *mious, *means(per, benchmarks), *costs]) + ' |')
         for b in benchmarks:
             r = per.get(b, {})
-            rows.append(dict(method=method, benchmark=b, mIoU=r.get('mIoU', ''), images_per_s=r.get('images_per_s', ''),
+            rows.append(dict(method=method, benchmark=b, mIoU=r.get('mIoU', ''), params_m=r.get('params', ''),
+                             gmacs_per_image=r.get('gmacs') or '', images_per_s=r.get('images_per_s', ''),
                              peak_gib=r.get('peak') or '', skipped=r.get('skipped', '')))
     with open(osp.join(out, 'results.csv'), 'w', newline='') as f:
-        writer = csv.DictWriter(f, fieldnames=['method', 'benchmark', 'mIoU', 'images_per_s', 'peak_gib', 'skipped'])
+        writer = csv.DictWriter(f, fieldnames=['method', 'benchmark', 'mIoU', 'params_m', 'gmacs_per_image',
+                                               'images_per_s', 'peak_gib', 'skipped'])
         writer.writeheader()
         writer.writerows(rows)
     text = '\n'.join(md) + '\n'
