@@ -18,7 +18,7 @@ FIXTURE = torch.load(osp.join(REPO_ROOT, 'tests', 'data', 'trident_parity.pt'))
 
 @pytest.fixture(scope='module')
 def weights(tmp_path_factory):
-    """The tiny CLIP, DINO and SAM encoder of the fixtures as local weight files, and the image files."""
+    """The tiny CLIP, DINO and SAM of the fixtures as local weight files, and the image files."""
     folder = tmp_path_factory.mktemp('trident_weights')
     torch.save(parity.clip_state(), folder / 'clip.pt')
     torch.save(parity.dino_state(), folder / 'dino.pt')
