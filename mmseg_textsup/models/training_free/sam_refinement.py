@@ -99,18 +99,13 @@ def sam_refinement(predictor, labels: Tensor, probs: Tensor, coarse_thresh: floa
     if not kept:
         return labels, probs
     sam = predictor.model
-    logits = sam.postprocess_masks(torch.cat([k[2] for k in kept]), predictor.input_size, predictor.original_size)
-    masks = torch.cat([k[1] for k in kept])
-    if tuple(logits.shape[-2:]) != image_size:
-        logits = F.interpolate(logits, image_size, mode='bilinear', align_corners=False)
-        masks = logits > sam.mask_threshold
     refined = probs.new_zeros(C, *image_size)
-    start = 0
-    for c, class_masks, _ in kept:
-        n = len(class_masks)
-        score = (logits[start:start + n, 0].sigmoid() * probs[c]).max(dim=0).values
-        refined[c] = score * masks[start:start + n, 0].any(dim=0)
-        start += n
+    for c, masks, low_res in kept:
+        logits = sam.postprocess_masks(low_res, predictor.input_size, predictor.original_size)
+        if tuple(logits.shape[-2:]) != image_size:  # the image file's size, not SAM's rounded one
+            logits = F.interpolate(logits, image_size, mode='bilinear', align_corners=False)
+            masks = logits > sam.mask_threshold
+        refined[c] = (logits[:, 0].sigmoid() * probs[c]).max(dim=0).values * masks[:, 0].any(dim=0)
     labels = torch.where(refined.sum(dim=0, keepdim=True) == 0, labels, refined.argmax(dim=0, keepdim=True))
     if failed:
         area = F.interpolate(torch.cat(failed)[None].float(), image_size, mode='nearest')[0].any(dim=0)

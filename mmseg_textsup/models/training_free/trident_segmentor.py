@@ -148,8 +148,8 @@ class TridentEncoderDecoder(OpenVocabEncoderDecoder):
         out = []
         for i, part in enumerate(parts):
             weights, (h, w) = self.sam(part, self.cos_fac, self.refine_neg_cos)
-            piece = stitched[..., i * width:(i + 1) * width] if len(parts) > 1 else stitched
-            piece = F.interpolate(piece, size=(h, w), mode='bilinear', align_corners=False)
+            piece = F.interpolate(stitched[..., i * width:(i + 1) * width], size=(h, w), mode='bilinear',
+                                  align_corners=False)
             out.append((weights @ piece[0].flatten(1).T).T.reshape(1, -1, h, w))
         if self.refinement is not None and len(parts) > 1:
             self.sam.predictor.set_image(sam_image)  # the refinement's embedding: the whole image's
@@ -168,7 +168,7 @@ class TridentEncoderDecoder(OpenVocabEncoderDecoder):
             values = self.backbone.proxy_values(torch.cat([x[:, :, y1:y2, x1:x2] for y1, x1, y2, x2 in boxes]))
             p = self.backbone.patch_size
             guided = self._guide(self._stitch(values, boxes, (x.shape[2] // p, x.shape[3] // p)), guide)
-            _, C, gh, gw = guided.shape
+            gh, gw = guided.shape[2:]
             feats = self.backbone.head(guided.flatten(2).transpose(1, 2)).transpose(1, 2).reshape(1, -1, gh, gw)
             logits.append(self.decode_head({'dense': feats}))
         return logits
